@@ -1,0 +1,188 @@
+"""`smartkoto` — one command for the platform.
+
+    smartkoto run [--port 8000]   migrate, load the Koto demo data once, start web server and worker
+    smartkoto serve               web server only (at scale: many of these behind a load balancer)
+    smartkoto worker              background worker only
+    smartkoto demo [--force]      load the demo data
+    smartkoto audit verify        check the audit log's hash chain
+    smartkoto totp USERNAME       current TOTP code of a demo staff member (development only)
+    smartkoto check [--deploy]    configuration checks; --deploy lists what blocks production
+    smartkoto manage ARGS...      any Django management command
+"""
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+
+
+def _setup():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smartkoto.conf.settings")
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:
+        print(exc, file=sys.stderr)
+        sys.exit(2)
+
+
+def _migrate():
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("createcachetable", verbosity=0)
+
+
+def cmd_demo(args):
+    _setup()
+    _migrate()
+    from smartkoto import demo
+
+    done = demo.load(force=args.force)
+    print("Demo data loaded: " + ", ".join(done) if done else "Demo data was already loaded (use --force to load again).")
+
+
+def cmd_run(args):
+    os.environ.setdefault("SMARTKOTO_BASE_URL", f"http://127.0.0.1:{args.port}")
+    _setup()
+    _migrate()
+    from smartkoto import demo
+
+    demo.load()
+    from django.conf import settings
+
+    worker = subprocess.Popen([sys.executable, "-m", "smartkoto.cli", "worker"], env=os.environ.copy())
+    _print_welcome(settings, args.port)
+    try:
+        _serve(args.host, args.port, args.threads)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+def _print_welcome(settings, port):
+    from smartkoto.identity.demo import DEMO_PASSWORD, STAFF
+    from smartkoto.identity.devprovider.residents import SAMPLE_RESIDENTS
+
+    base = settings.BASE_URL
+    lines = [
+        "",
+        "Smart KOTO is running on the embedded default (SQLite, local files, database worker).",
+        f"  Residents:     {base}/            (English: {base}/en/)",
+        f"  Back office:   {base}/staff/",
+        f"  API schema:    {base}/api/schema",
+        f"  Data folder:   {settings.DATA_DIR}",
+        "",
+        "Resident sign-in: choose 'Sign in with My Number card'; the development provider lets you pick:",
+    ]
+    lines += [f"    - {p['name']} ({p['name_en']}), {p['address']['formatted']}" for p in SAMPLE_RESIDENTS]
+    lines += ["", f"Staff sign-in at {base}/staff/sign-in/  password for all: {DEMO_PASSWORD}",
+              "  second step: the current code from `smartkoto totp USERNAME` (or add the key shown there to an authenticator app)"]
+    lines += [f"    - {username:15} {what}" for username, _f, _g, _m, what in STAFF]
+    lines += ["", "Stop with Ctrl+C.", ""]
+    print("\n".join(lines), flush=True)
+
+
+def _serve(host, port, threads):
+    from waitress import serve
+
+    from smartkoto.conf.wsgi import application
+
+    serve(application, host=host, port=port, threads=threads, ident="smartkoto", clear_untrusted_proxy_headers=True)
+
+
+def cmd_serve(args):
+    _setup()
+    _serve(args.host, args.port, args.threads)
+
+
+def cmd_worker(args):
+    _setup()
+    from smartkoto.core import worker
+
+    worker.run()
+
+
+def cmd_audit(args):
+    _setup()
+    from smartkoto.core import audit
+
+    ok, sequence, reason = audit.verify_chain()
+    if ok:
+        print("Audit chain intact.")
+        return
+    print(f"Audit chain BROKEN at record {sequence}: {reason}", file=sys.stderr)
+    sys.exit(1)
+
+
+def cmd_totp(args):
+    _setup()
+    from django.conf import settings
+
+    if settings.PRODUCTION:
+        print("Refused: codes are shown only on development servers.", file=sys.stderr)
+        sys.exit(2)
+    import pyotp
+
+    from smartkoto.identity.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user__username=args.username).first()
+    if device is None:
+        print(f"No authenticator for {args.username}.", file=sys.stderr)
+        sys.exit(1)
+    remaining = 30 - int(time.time()) % 30
+    print(f"{pyotp.TOTP(device.secret).now()}  (valid for {remaining} s more; key {device.secret})")
+
+
+def cmd_check(args):
+    _setup()
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    try:
+        call_command("check", deploy=args.deploy, fail_level="ERROR")
+    except SystemCheckError as exc:
+        print(exc, file=sys.stderr)
+        sys.exit(1)
+
+
+def cmd_manage(args):
+    _setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["smartkoto manage", *args.rest])
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="smartkoto", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in ("run", "serve"):
+        p = sub.add_parser(name)
+        p.add_argument("--host", default=os.environ.get("SMARTKOTO_HOST", "127.0.0.1"))
+        p.add_argument("--port", type=int, default=int(os.environ.get("SMARTKOTO_PORT", 8000)))
+        p.add_argument("--threads", type=int, default=int(os.environ.get("SMARTKOTO_THREADS", 8)))
+    sub.add_parser("worker")
+    p = sub.add_parser("demo")
+    p.add_argument("--force", action="store_true")
+    p = sub.add_parser("audit")
+    p.add_argument("action", choices=["verify"])
+    p = sub.add_parser("totp")
+    p.add_argument("username")
+    p = sub.add_parser("check")
+    p.add_argument("--deploy", action="store_true")
+    p = sub.add_parser("manage")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+    {"run": cmd_run, "serve": cmd_serve, "worker": cmd_worker, "demo": cmd_demo, "audit": cmd_audit,
+     "totp": cmd_totp, "check": cmd_check, "manage": cmd_manage}[args.command](args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,262 @@
+"""Settings, read from environment variables with embedded defaults.
+
+Embedded default (no variables set): SQLite in ./var, local files, the database task worker,
+the built-in development OpenID provider and simulated payments. At scale the same code is pointed
+at PostgreSQL, Redis and S3 by DATABASE_URL, REDIS_URL and SMARTKOTO_S3_BUCKET. See docs/operations.md.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+
+def env(name, default=None):
+    return os.environ.get(name, default)
+
+
+def env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name, default=""):
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(env("SMARTKOTO_DATA_DIR", Path.cwd() / "var")).resolve()
+DEFAULT_SECRET_KEY = "smartkoto-insecure-development-key-change-me"
+
+PRODUCTION = env("SMARTKOTO_ENV", "development") == "production"
+DEBUG = env_bool("SMARTKOTO_DEBUG", not PRODUCTION)
+SECRET_KEY = env("SMARTKOTO_SECRET_KEY", DEFAULT_SECRET_KEY)
+ALLOWED_HOSTS = env_list("SMARTKOTO_ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1],testserver")
+BASE_URL = env("SMARTKOTO_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+CSRF_TRUSTED_ORIGINS = env_list("SMARTKOTO_CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.admin",
+    "django_tasks",
+    "django_tasks_db",
+    # floor 1
+    "smartkoto.core",
+    # floor 2
+    "smartkoto.municipality",
+    "smartkoto.identity",
+    # floor 3
+    "smartkoto.notifications",
+    "smartkoto.procedures",
+    "smartkoto.payments",
+    # floor 4
+    "smartkoto.applications",
+    "smartkoto.appointments",
+    "smartkoto.counters",
+    "smartkoto.opendata",
+]
+
+MIDDLEWARE = [
+    "smartkoto.core.middleware.RequestIdMiddleware",
+    "smartkoto.core.middleware.SecurityHeadersMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "smartkoto.identity.middleware.StaffAreaMiddleware",
+    "smartkoto.identity.middleware.ServiceTokenMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "smartkoto.conf.urls"
+WSGI_APPLICATION = "smartkoto.conf.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "smartkoto.core.context_processors.site",
+            ],
+            "builtins": ["smartkoto.core.templatetags.ui"],
+        },
+    }
+]
+
+# --- database -------------------------------------------------------------------------------
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'smartkoto.sqlite3'}"), conn_max_age=0
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers and one writer work at once; IMMEDIATE takes the write lock at BEGIN so two
+    # writers queue (busy timeout) instead of failing half-way with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    }
+if env("SMARTKOTO_TEST_DB_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": env("SMARTKOTO_TEST_DB_NAME")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- cache, sessions ------------------------------------------------------------------------
+REDIS_URL = env("REDIS_URL")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "smartkoto_cache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = int(env("SMARTKOTO_SESSION_SECONDS", 60 * 60))
+SESSION_SAVE_EVERY_REQUEST = True  # idle expiry: an unattended kiosk or shared PC signs itself out
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# --- background work (Django Tasks API) ------------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": env("SMARTKOTO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+# --- files ----------------------------------------------------------------------------------
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "/media-not-served/"  # uploads are only ever served through permission-checked views
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+S3_BUCKET = env("SMARTKOTO_S3_BUCKET")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage" if PRODUCTION else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env("SMARTKOTO_S3_ENDPOINT_URL"),
+            "default_acl": "private",
+            "querystring_auth": True,
+        },
+    }
+WHITENOISE_USE_FINDERS = not PRODUCTION
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+
+# --- email: an outbox in the database unless SMTP is configured --------------------------------
+EMAIL_BACKEND = env("SMARTKOTO_EMAIL_BACKEND", "smartkoto.notifications.backends.OutboxBackend")
+EMAIL_HOST = env("SMARTKOTO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("SMARTKOTO_EMAIL_PORT", 25))
+DEFAULT_FROM_EMAIL = env("SMARTKOTO_FROM_EMAIL", "no-reply@smartkoto.example.jp")
+
+# --- identity ---------------------------------------------------------------------------------
+AUTH_USER_MODEL = "identity.User"
+LOGIN_URL = "identity:sign_in"
+STAFF_LOGIN_URL = "identity:staff_sign_in"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if env_bool("SMARTKOTO_FAST_PASSWORD_HASHER"):
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # tests only
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+# Resident sign-in provider plug-in and its options (identity/providers/registry.py).
+RESIDENT_IDENTITY_PROVIDER = env("SMARTKOTO_IDENTITY_PROVIDER", "development")
+OIDC_ISSUER = env("SMARTKOTO_OIDC_ISSUER", "")
+OIDC_CLIENT_ID = env("SMARTKOTO_OIDC_CLIENT_ID", "smartkoto")
+OIDC_CLIENT_SECRET = env("SMARTKOTO_OIDC_CLIENT_SECRET", "")
+OIDC_PRIVATE_KEY_FILE = env("SMARTKOTO_OIDC_PRIVATE_KEY_FILE", "")
+OIDC_ACR_VALUES = env("SMARTKOTO_OIDC_ACR_VALUES", "")
+DEVELOPMENT_OIDC_ENABLED = env_bool("SMARTKOTO_DEVELOPMENT_OIDC", not PRODUCTION)
+STAFF_LOGIN_MAX_FAILURES = int(env("SMARTKOTO_STAFF_LOGIN_MAX_FAILURES", 5))
+STAFF_LOGIN_LOCK_SECONDS = int(env("SMARTKOTO_STAFF_LOGIN_LOCK_SECONDS", 15 * 60))
+
+# --- language, time ---------------------------------------------------------------------------
+LANGUAGE_CODE = "ja"
+LANGUAGES = [("ja", "日本語"), ("en", "English")]
+TIME_ZONE = "Asia/Tokyo"
+USE_I18N = True
+USE_TZ = True
+
+# --- security ----------------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_COOKIE_HTTPONLY = False
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("SMARTKOTO_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(env("SMARTKOTO_HSTS_SECONDS", 31536000))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SILENCED_SYSTEM_CHECKS = [] if PRODUCTION else ["security.W004", "security.W008", "security.W012", "security.W016"]
+
+# --- logging: one JSON object per line, with the request id ------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "smartkoto.core.logging.RequestIdFilter"}},
+    "formatters": {"json": {"()": "smartkoto.core.logging.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]},
+    },
+    "root": {"handlers": ["console"], "level": env("SMARTKOTO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.server": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+        "django_tasks_db": {"level": "WARNING"},
+    },
+}
+
+
+def production_problems():
+    """What stops this configuration from serving the public, in words an operator can act on."""
+    problems = []
+    if DEBUG:
+        problems.append("SMARTKOTO_DEBUG is on: debug pages would show internals to the public.")
+    if SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 40:
+        problems.append("SMARTKOTO_SECRET_KEY is unset or shorter than 40 characters.")
+    if not ALLOWED_HOSTS:
+        problems.append("SMARTKOTO_ALLOWED_HOSTS is empty: name the host names the site answers to.")
+    if DEVELOPMENT_OIDC_ENABLED:
+        problems.append("SMARTKOTO_DEVELOPMENT_OIDC is on: the sample sign-in must not run in production.")
+    if RESIDENT_IDENTITY_PROVIDER == "development":
+        problems.append("SMARTKOTO_IDENTITY_PROVIDER is 'development': choose digital_auth_app or oidc.")
+    if not BASE_URL.startswith("https://"):
+        problems.append("SMARTKOTO_BASE_URL must be an https:// address.")
+    return problems
+
+
+if PRODUCTION and production_problems():
+    raise ImproperlyConfigured(
+        "Smart KOTO refuses to start in production:\n- " + "\n- ".join(production_problems())
+    )
+
+SITE_NAME = _("Smart KOTO")

@@ -1,0 +1,104 @@
+"""The one way to write to the audit log (監査ログ): `audit.record(...)`.
+
+Each record carries the hash of the one before, so changing or removing any row breaks the chain
+at that row; `verify_chain()` names the first broken link.
+"""
+
+import hashlib
+import json
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import AuditChainHead, AuditRecord
+from .mynumber import redact_individual_numbers
+
+GENESIS = "0" * 64
+HASHED_FIELDS = (
+    "sequence", "occurred_at", "actor_kind", "actor_id", "actor_label", "action", "target_type",
+    "target_id", "department_code", "detail", "request_id", "ip_address", "previous_hash",
+)
+
+
+def _canonical(values):
+    return json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def compute_hash(record):
+    values = {name: getattr(record, name) for name in HASHED_FIELDS}
+    values["occurred_at"] = record.occurred_at.isoformat(timespec="microseconds")
+    return hashlib.sha256(_canonical(values).encode()).hexdigest()
+
+
+def _actor(user, service_account):
+    if service_account is not None:
+        return "service", service_account.pk, f"service:{service_account.name}"
+    if user is None or not getattr(user, "is_authenticated", False):
+        return "anonymous", None, ""
+    return getattr(user, "kind", "resident"), user.pk, user.get_username()
+
+
+def record(action, *, request=None, user=None, target=None, target_type="", target_id="",
+           department_code="", detail=None, actor_kind=None):
+    """Append one record. Runs inside the caller's transaction when there is one.
+
+    `target` may be any model instance; `detail` is a JSON-able dict (never personal data itself:
+    say *which* record was seen, not what it holds).
+    """
+    if request is not None and user is None:
+        user = getattr(request, "user", None)
+    service_account = getattr(request, "service_account", None) if request is not None else None
+    kind, actor_id, label = _actor(user, service_account)
+    if actor_kind:
+        kind = actor_kind
+    if target is not None:
+        target_type = target_type or f"{target._meta.app_label}.{target._meta.model_name}"
+        target_id = target_id or str(target.pk)
+    detail = json.loads(redact_individual_numbers(_canonical(detail or {})))
+    with transaction.atomic():
+        AuditChainHead.objects.get_or_create(id=1)
+        head = AuditChainHead.objects.select_for_update().get(id=1)
+        entry = AuditRecord(
+            sequence=head.sequence + 1,
+            occurred_at=timezone.now(),
+            actor_kind=kind,
+            actor_id=actor_id,
+            actor_label=label[:200],
+            action=action,
+            target_type=target_type,
+            target_id=str(target_id)[:100],
+            department_code=department_code or "",
+            detail=detail,
+            request_id=getattr(request, "request_id", "") if request is not None else "",
+            ip_address=client_ip(request) if request is not None else "",
+            previous_hash=head.last_hash,
+        )
+        entry.record_hash = compute_hash(entry)
+        entry.save()
+        head.sequence = entry.sequence
+        head.last_hash = entry.record_hash
+        head.save(update_fields=["sequence", "last_hash"])
+    return entry
+
+
+def client_ip(request):
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def verify_chain():
+    """Walk the chain from the start. Returns (ok, first_bad_sequence or None, reason)."""
+    previous = GENESIS
+    expected_sequence = 1
+    for entry in AuditRecord.objects.order_by("sequence").iterator(chunk_size=2000):
+        if entry.sequence != expected_sequence:
+            return False, expected_sequence, f"record {expected_sequence} is missing"
+        if entry.previous_hash != previous:
+            return False, entry.sequence, f"record {entry.sequence} does not follow record {entry.sequence - 1}"
+        if compute_hash(entry) != entry.record_hash:
+            return False, entry.sequence, f"record {entry.sequence} was changed after it was written"
+        previous = entry.record_hash
+        expected_sequence += 1
+    head = AuditChainHead.objects.filter(id=1).first()
+    if head and head.sequence != expected_sequence - 1:
+        return False, expected_sequence, f"records after {expected_sequence - 1} were removed"
+    return True, None, "ok"

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language
+
+from . import navigation
+
+
+def site(request):
+    """Values every page needs: the other-language link and the ward's display name."""
+    current = get_language() or settings.LANGUAGE_CODE
+    alternates = []
+    for code, name in settings.LANGUAGES:
+        if code != current:
+            alternates.append({"code": code, "name": name, "url": translate_url(request.get_full_path(), code)})
+    return {
+        "alternate_languages": alternates,
+        "current_language": current,
+        "is_staff_area": "/staff/" in request.path,
+        "nav_public": navigation.items("public", request),
+        "nav_staff": navigation.items("staff", request),
+        "nav_footer": navigation.items("footer", request),
+    }

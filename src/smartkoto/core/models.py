@@ -1,0 +1,51 @@
+"""Floor 1 records: the append-only audit log and the worker heartbeat."""
+
+from django.db import models
+
+
+class AuditRecord(models.Model):
+    """One thing that happened, chained by hash to the record before it (監査ログ).
+
+    Rows are never updated or deleted: the model refuses it and database triggers refuse it too.
+    """
+
+    sequence = models.BigIntegerField(unique=True)
+    occurred_at = models.DateTimeField(db_index=True)
+    actor_kind = models.CharField(max_length=16)  # resident | staff | service | system | anonymous
+    actor_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    actor_label = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=100, db_index=True)
+    target_type = models.CharField(max_length=100, blank=True, db_index=True)
+    target_id = models.CharField(max_length=100, blank=True, db_index=True)
+    department_code = models.CharField(max_length=32, blank=True, db_index=True)
+    detail = models.JSONField(default=dict, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    ip_address = models.CharField(max_length=64, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    record_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["sequence"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Audit records are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit records are append-only.")
+
+
+class AuditChainHead(models.Model):
+    """The single row writers lock to append to the chain in order."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    sequence = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class WorkerHeartbeat(models.Model):
+    """Each background worker process writes here every few seconds; /readyz reads it."""
+
+    name = models.CharField(max_length=200, unique=True)
+    seen_at = models.DateTimeField()

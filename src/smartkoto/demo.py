@@ -1,0 +1,34 @@
+"""Load the Koto demo data once: each app's `demo.load()`, lower floors first (INSTALLED_APPS order)."""
+
+import importlib
+
+from django.apps import apps
+
+from smartkoto.core import audit
+from smartkoto.core.models import AuditRecord
+
+
+def loaders():
+    for config in apps.get_app_configs():
+        if not config.name.startswith("smartkoto."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.demo":
+                raise
+            continue
+        if hasattr(module, "load"):
+            yield config.label, module.load
+
+
+def load(force=False):
+    """Returns the app labels loaded, or [] when demo data was loaded before."""
+    if not force and AuditRecord.objects.filter(action="demo.loaded").exists():
+        return []
+    done = []
+    for label, load_app in loaders():
+        load_app()
+        done.append(label)
+    audit.record("demo.loaded", actor_kind="system", detail={"apps": done})
+    return done

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+
+class IdentityConfig(AppConfig):
+    name = "smartkoto.identity"
+    label = "identity"
+
+    def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from smartkoto.core import navigation
+
+        from .providers import registry
+
+        registry.load_builtin()
+        navigation.register("staff", "core_staff:audit_log", _("Audit log"), order=90,
+                            visible=lambda user: user.is_authenticated and user.has_staff_role("auditor", "dx_admin"))
+        navigation.register("staff", "notifications_staff:outbox", _("Email outbox"), order=95,
+                            visible=lambda user: user.is_authenticated and user.has_staff_role("dx_admin", "auditor"))
+        navigation.register("staff", "admin:index", _("Municipality settings"), order=99,
+                            visible=lambda user: user.is_authenticated and user.has_staff_role("dx_admin"))

@@ -1,0 +1,61 @@
+"""Guards: the back office (/staff/) is for staff who passed both factors; JSON APIs accept service
+account tokens."""
+
+import re
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+
+STAFF_AREA = re.compile(r"^/(?:[a-z]{2}/)?staff/")
+STAFF_OPEN = re.compile(r"^/(?:[a-z]{2}/)?staff/sign-in/")
+
+
+class StaffAreaMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if STAFF_AREA.match(request.path) and not STAFF_OPEN.match(request.path):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect(reverse("identity:staff_sign_in") + "?next=" + request.get_full_path())
+            if user.kind != "staff" or not request.session.get("mfa_verified"):
+                raise PermissionDenied
+        return self.get_response(request)
+
+
+class ServiceTokenMiddleware:
+    """`Authorization: Bearer skt_…` identifies a service account (request.service_account)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.service_account = None
+        header = request.headers.get("Authorization", "")
+        if header.startswith("Bearer skt_"):
+            from .models import ServiceAccount
+
+            account = ServiceAccount.objects.filter(token_hash=ServiceAccount.hash_token(header[7:].strip()), revoked_at=None).first()
+            request.service_account = account
+        return self.get_response(request)
+
+
+def require_scope(scope):
+    """Decorator for JSON API views that service accounts call."""
+
+    def decorator(view):
+        def wrapped(request, *args, **kwargs):
+            account = getattr(request, "service_account", None)
+            if account is None or not account.has_scope(scope):
+                from django.http import JsonResponse
+
+                return JsonResponse({"error": "forbidden", "detail": f"a service token with scope '{scope}' is required"}, status=403)
+            return view(request, *args, **kwargs)
+
+        wrapped.__name__ = view.__name__
+        wrapped.__doc__ = view.__doc__
+        return wrapped
+
+    return decorator

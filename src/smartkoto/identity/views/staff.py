@@ -1,0 +1,54 @@
+"""Staff sign-in: staff ID and password, then a TOTP code (enrolling the authenticator on first use)."""
+
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from .. import services
+from ..forms import StaffCodeForm, StaffPasswordForm
+from ..models import User
+from .public import qr_svg
+
+PENDING_KEY = "staff_pending_user"
+
+
+def staff_sign_in(request):
+    form = StaffPasswordForm(request.POST or None) if request.method == "POST" else StaffPasswordForm()
+    if request.GET.get("next") and url_has_allowed_host_and_scheme(request.GET["next"], {request.get_host()}):
+        request.session["staff_next"] = request.GET["next"]
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        if services.staff_login_locked(username, request):
+            form.add_error(None, _("Too many failed attempts. Wait 15 minutes and try again, or ask a DX administrator."))
+        else:
+            user = services.check_staff_password(request, username, form.cleaned_data["password"])
+            if user is None:
+                form.add_error(None, _("The staff ID or password is wrong."))
+            else:
+                request.session.cycle_key()
+                request.session[PENDING_KEY] = user.pk
+                return redirect("identity:staff_code")
+    return render(request, "identity/staff_sign_in.html", {"form": form})
+
+
+def staff_code(request):
+    user_id = request.session.get(PENDING_KEY)
+    user = User.objects.filter(pk=user_id, kind=User.Kind.STAFF, is_active=True).first() if user_id else None
+    if user is None:
+        return redirect("identity:staff_sign_in")
+    device = services.ensure_totp_device(user)
+    enrolling = device.confirmed_at is None
+    form = StaffCodeForm(request.POST or None) if request.method == "POST" else StaffCodeForm()
+    if request.method == "POST" and form.is_valid():
+        if services.staff_login_locked(user.username, request):
+            form.add_error(None, _("Too many failed attempts. Wait 15 minutes and try again, or ask a DX administrator."))
+        elif services.verify_staff_code(request, user, form.cleaned_data["code"]):
+            next_url = request.session.pop("staff_next", None)
+            return redirect(next_url or "core_staff:home")
+        else:
+            form.add_error("code", _("The code is wrong or has already been used. Wait for a new code and try again."))
+    context = {"form": form, "enrolling": enrolling}
+    if enrolling:
+        uri = services.provisioning_uri(user, device)
+        context.update({"qr": qr_svg(uri), "secret": device.secret})
+    return render(request, "identity/staff_code.html", context)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MunicipalityConfig(AppConfig):
+    name = "smartkoto.municipality"
+    label = "municipality"

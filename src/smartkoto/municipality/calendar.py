@@ -1,0 +1,63 @@
+"""The business calendar (開庁日): weekdays, less national holidays (with substitute holidays, from the
+maintained `holidays` package), less the year-end closure 12/29–1/3, adjusted by CalendarException rows.
+"""
+
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+from django.utils.translation import gettext as _
+
+YEAR_END = {(12, 29), (12, 30), (12, 31), (1, 1), (1, 2), (1, 3)}
+
+
+@lru_cache(maxsize=32)
+def _national_holidays(year):
+    return holidays.country_holidays("JP", years=year, language="ja")
+
+
+def national_holiday_name(day: date):
+    return _national_holidays(day.year).get(day)
+
+
+def closure_reason(day: date, office=None):
+    """Why the office is closed on `day`, or None when it is open."""
+    from .models import CalendarException
+
+    exception = (
+        CalendarException.objects.filter(date=day, office=office).first()
+        or CalendarException.objects.filter(date=day, office=None).first()
+    )
+    if exception is not None:
+        return None if exception.is_open else (exception.reason.get("ja") if exception.reason else _("Closed"))
+    if (day.month, day.day) in YEAR_END:
+        return _("Year-end and New Year closure")
+    if name := national_holiday_name(day):
+        return name
+    if day.weekday() >= 5:
+        return _("Weekend")
+    return None
+
+
+def is_open(day: date, office=None) -> bool:
+    return closure_reason(day, office) is None
+
+
+def business_days(start: date, count: int, office=None):
+    """The next `count` open days from `start` (inclusive)."""
+    days, day = [], start
+    while len(days) < count:
+        if is_open(day, office):
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def add_business_days(start: date, count: int, office=None) -> date:
+    """The open day `count` business days after `start` (for processing deadlines)."""
+    day, added = start, 0
+    while added < count:
+        day += timedelta(days=1)
+        if is_open(day, office):
+            added += 1
+    return day
