@@ -11,6 +11,5 @@ if __name__ == "__main__":
         floor = measure(server.url("/healthz"), seconds=seconds)
         report("/healthz (floor)", floor, floor)
         for label, path in [("home page (ja)", "/"), ("home page (en)", "/en/"), ("sign-in page", "/sign-in/"),
-                            ("accessibility statement", "/accessibility/"), ("OpenAPI document", "/api/schema"),
-                            ("readiness check (database)", "/readyz")]:
+                            ("accessibility statement", "/accessibility/"), ("OpenAPI document", "/api/schema")]:
             report(label, measure(server.url(path), seconds=seconds), floor)
