@@ -10,7 +10,10 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-_TWELVE_DIGITS = re.compile(r"(?<!\d)(\d{4})[\s\-‐－]?(\d{4})[\s\-‐－]?(\d{4})(?!\d)")
+# Separators people type between the groups: spaces, hyphens and the dash-like characters Japanese
+# input methods produce (U+2010-2015 dashes, U+2212 minus, U+30FC long vowel mark, full-width hyphen).
+_SEPARATOR = r"[\s\-\u2010-\u2015\u2212\u30fc\uff0d]?"
+_TWELVE_DIGITS = re.compile(rf"(?<!\d)(\d{{4}}){_SEPARATOR}(\d{{4}}){_SEPARATOR}(\d{{4}})(?!\d)")
 
 
 def is_individual_number(digits: str) -> bool:
