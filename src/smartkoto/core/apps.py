@@ -6,4 +6,11 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers deploy checks)
+        from django.contrib import admin
+        from django.utils.translation import gettext_lazy as _
+
+        from . import admin_audit, checks  # noqa: F401  (register the deploy checks and the admin audit hook)
+
+        admin.site.site_header = _("Smart KOTO settings")
+        admin.site.site_title = _("Smart KOTO settings")
+        admin.site.index_title = _("Municipality and staff settings")

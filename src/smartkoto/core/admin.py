@@ -1,0 +1,16 @@
+from django.contrib import admin
+
+from .fields import TranslatedTextField
+
+
+class TranslatedAdmin(admin.ModelAdmin):
+    """Translated JSON fields get one input per language instead of raw JSON."""
+
+    translated_fields = ()
+    optional_english = ()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in self.translated_fields:
+            return TranslatedTextField(label=db_field.verbose_name, required=not db_field.blank,
+                                       require_english=db_field.name not in self.optional_english)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
