@@ -3,6 +3,22 @@
 from django.db import models
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk changes are refused too: `.update()`, `.delete()` and `bulk_update()` would bypass the model."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Audit records are append-only.")
+
+    def delete(self):
+        raise PermissionError("Audit records are append-only.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise PermissionError("Audit records are append-only.")
+
+    def update_or_create(self, *args, **kwargs):
+        raise PermissionError("Audit records are append-only.")
+
+
 class AuditRecord(models.Model):
     """One thing that happened, chained by hash to the record before it (監査ログ).
 
@@ -23,6 +39,8 @@ class AuditRecord(models.Model):
     ip_address = models.CharField(max_length=64, blank=True)
     previous_hash = models.CharField(max_length=64)
     record_hash = models.CharField(max_length=64, unique=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["sequence"]
