@@ -1,13 +1,13 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IdentityConfig(AppConfig):
     name = "smartkoto.identity"
     label = "identity"
+    verbose_name = _("People and sign-in")
 
     def ready(self):
-        from django.utils.translation import gettext_lazy as _
-
         from smartkoto.core import navigation
 
         from .providers import registry

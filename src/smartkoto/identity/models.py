@@ -128,6 +128,10 @@ class ServiceAccount(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        verbose_name = _("service account")
+        verbose_name_plural = _("service accounts")
+
     def __str__(self):
         return self.name
 
