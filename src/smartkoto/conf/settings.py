@@ -241,8 +241,8 @@ def production_problems():
     problems = []
     if DEBUG:
         problems.append("SMARTKOTO_DEBUG is on: debug pages would show internals to the public.")
-    if SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 40:
-        problems.append("SMARTKOTO_SECRET_KEY is unset or shorter than 40 characters.")
+    if SECRET_KEY == DEFAULT_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        problems.append("SMARTKOTO_SECRET_KEY is unset, shorter than 50 characters or too repetitive (use a random value).")
     if not ALLOWED_HOSTS:
         problems.append("SMARTKOTO_ALLOWED_HOSTS is empty: name the host names the site answers to.")
     if DEVELOPMENT_OIDC_ENABLED:
