@@ -1,0 +1,171 @@
+"""JSON API: department systems create payments (Idempotency-Key required) and read them; providers post
+webhooks. Registered in the OpenAPI document at /api/schema (apps.py)."""
+
+import json
+
+from django.db import IntegrityError, transaction
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from smartkoto.core.i18n import tr
+from smartkoto.identity.middleware import require_scope
+
+from . import services
+from .models import IdempotencyRecord, Payment
+from .providers.base import ProviderError, WebhookRefused
+
+
+def payment_json(payment):
+    return {
+        "id": payment.public_id, "reference": payment.reference, "status": payment.status,
+        "amount_yen": payment.amount_yen, "captured_yen": payment.captured_yen, "refunded_yen": payment.refunded_yen,
+        "fee_code": payment.fee_code, "department_code": payment.department_code,
+        "description": payment.description, "provider": payment.provider,
+        "checkout_url": services.checkout_url(payment),
+        "created_at": payment.created_at.isoformat(), "succeeded_at": payment.succeeded_at.isoformat() if payment.succeeded_at else None,
+        "expires_at": payment.expires_at.isoformat(),
+    }
+
+
+def _error(status, code, detail):
+    return JsonResponse({"error": code, "detail": detail}, status=status)
+
+
+REQUIRED = {"reference": str, "amount_yen": int, "fee_code": str, "department_code": str, "return_url": str}
+
+
+def _create(request):
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key or len(key) > 200:
+        return _error(400, "idempotency_key_required", "send an Idempotency-Key header (at most 200 characters)")
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        return _error(400, "invalid_json", "the body must be a JSON object")
+    if not isinstance(body, dict):
+        return _error(400, "invalid_json", "the body must be a JSON object")
+    problems = {name: "required" for name, kind in REQUIRED.items()
+                if not isinstance(body.get(name), kind) or isinstance(body.get(name), bool) or body.get(name) in ("", None)}
+    if not problems and body["amount_yen"] <= 0:
+        problems["amount_yen"] = "must be a positive integer"
+    description = body.get("description") or {"ja": body.get("reference", "")}
+    if not isinstance(description, dict):
+        problems["description"] = "must be an object of texts by language"
+    if problems:
+        return _error(400, "validation", problems)
+    scope = f"payments.create:{request.service_account.pk}"
+    digest = services.request_hash(body)
+    try:
+        with transaction.atomic():
+            record = IdempotencyRecord.objects.create(scope=scope, key=key, request_hash=digest)
+    except IntegrityError:
+        record = IdempotencyRecord.objects.get(scope=scope, key=key)
+        if record.request_hash != digest:
+            return _error(409, "idempotency_key_reused", "this Idempotency-Key was used with a different request")
+        if record.status_code is None:
+            return _error(409, "request_in_progress", "a request with this Idempotency-Key is still being processed")
+        response = JsonResponse(record.body, status=record.status_code)
+        response["Idempotent-Replayed"] = "true"
+        return response
+    try:
+        payment = services.request_payment(
+            payer=None, reference=body["reference"], amount_yen=body["amount_yen"], description=description,
+            fee_code=body["fee_code"], department_code=body["department_code"], return_url=body["return_url"],
+            idempotency_key=f"api-{request.service_account.pk}-{key}")
+    except services.PaymentError as exc:
+        record.delete()
+        return _error(400, "validation", str(exc))
+    data = payment_json(payment)
+    record.status_code, record.body = 201, data
+    record.save(update_fields=["status_code", "body"])
+    return JsonResponse(data, status=201)
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def payments(request):
+    if request.method == "POST":
+        return require_scope("payments:write")(_create)(request)
+    return require_scope("payments:read")(_list)(request)
+
+
+def _list(request):
+    reference = request.GET.get("reference", "").strip()
+    if not reference:
+        return _error(400, "reference_required", "filter by ?reference=")
+    items = Payment.objects.filter(reference=reference).order_by("-created_at")[:100]
+    return JsonResponse({"results": [payment_json(p) for p in items]})
+
+
+@require_GET
+@require_scope("payments:read")
+def payment_detail(request, public_id):
+    return JsonResponse(payment_json(get_object_or_404(Payment, public_id=public_id)))
+
+
+@csrf_exempt
+@require_POST
+def webhook(request, provider):
+    try:
+        outcome = services.handle_webhook(provider, request.body, request.headers, request)
+    except WebhookRefused as refusal:
+        return _error(400, "webhook_refused", refusal.reason)
+    except ProviderError:
+        return _error(503, "provider_unavailable", "try again later")
+    return JsonResponse({"received": True, "outcome": outcome})
+
+
+PAYMENT_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string"}, "reference": {"type": "string"},
+        "status": {"type": "string", "enum": ["created", "started", "authorised", "succeeded", "failed", "cancelled", "expired", "partially_refunded", "refunded"]},
+        "amount_yen": {"type": "integer"}, "captured_yen": {"type": "integer"}, "refunded_yen": {"type": "integer"},
+        "fee_code": {"type": "string"}, "department_code": {"type": "string"},
+        "description": {"type": "object", "additionalProperties": {"type": "string"}},
+        "provider": {"type": "string"}, "checkout_url": {"type": "string"},
+        "created_at": {"type": "string", "format": "date-time"}, "succeeded_at": {"type": "string", "format": "date-time", "nullable": True},
+        "expires_at": {"type": "string", "format": "date-time"},
+    },
+}
+NEW_PAYMENT_SCHEMA = {
+    "type": "object", "required": ["reference", "amount_yen", "fee_code", "department_code", "return_url"],
+    "properties": {
+        "reference": {"type": "string", "maxLength": 64}, "amount_yen": {"type": "integer", "minimum": 1},
+        "fee_code": {"type": "string"}, "department_code": {"type": "string"}, "return_url": {"type": "string", "description": "a path on this site"},
+        "description": {"type": "object", "additionalProperties": {"type": "string"}},
+    },
+}
+
+
+def openapi_paths():
+    error = {"description": "error", "content": {"application/json": {"schema": {"type": "object"}}}}
+    payment = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Payment"}}}}
+    return {
+        "/api/payments/": {
+            "get": {"tags": ["payments"], "summary": "Payments for a reference", "security": [{"serviceToken": []}],
+                    "parameters": [{"name": "reference", "in": "query", "required": True, "schema": {"type": "string"}}],
+                    "responses": {"200": {"description": "payments", "content": {"application/json": {"schema": {
+                        "type": "object", "properties": {"results": {"type": "array", "items": {"$ref": "#/components/schemas/Payment"}}}}}}},
+                        "403": error}},
+            "post": {"tags": ["payments"], "summary": "Create a payment (scope payments:write)", "security": [{"serviceToken": []}],
+                     "description": "Same Idempotency-Key and same body → the first reply (header Idempotent-Replayed: true); "
+                                    "same key with a different body → 409; a request with the key still in flight → 409.",
+                     "parameters": [{"name": "Idempotency-Key", "in": "header", "required": True, "schema": {"type": "string", "maxLength": 200}}],
+                     "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewPayment"}}}},
+                     "responses": {"201": {"description": "created", **payment}, "400": error, "403": error, "409": error}},
+        },
+        "/api/payments/{id}": {
+            "get": {"tags": ["payments"], "summary": "One payment (scope payments:read)", "security": [{"serviceToken": []}],
+                    "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "responses": {"200": {"description": "the payment", **payment}, "403": error, "404": error}},
+        },
+        "/api/payments/webhooks/{provider}": {
+            "post": {"tags": ["payments"], "summary": "Provider webhook receiver (signed; idempotent, order-independent, replay-protected)",
+                     "parameters": [{"name": "provider", "in": "path", "required": True, "schema": {"type": "string", "enum": ["simulated", "stripe"]}}],
+                     "responses": {"200": {"description": "accepted (also for duplicates)"}, "400": error}},
+        },
+    }

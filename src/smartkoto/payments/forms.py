@@ -1,0 +1,111 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from smartkoto.core.forms import SafeForm
+from smartkoto.core.i18n import tr
+
+from . import demo
+
+
+class SlipLookupForm(SafeForm):
+    number = forms.CharField(label=_("Payment number (納付番号)"), max_length=24,
+                             help_text=_("The 16 digits printed on your payment slip."),
+                             widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    check_code = forms.CharField(label=_("Confirmation number (確認番号)"), max_length=10,
+                                 help_text=_("The 6 digits printed next to the payment number."),
+                                 widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+
+    def clean_number(self):
+        value = "".join(ch for ch in self.cleaned_data["number"] if not ch.isspace() and ch != "-")
+        value = value.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+        if len(value) != 16 or not value.isdigit():
+            raise forms.ValidationError(_("Enter the payment number as 16 digits."))
+        return value
+
+    def clean_check_code(self):
+        value = self.cleaned_data["check_code"].strip().translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+        if len(value) != 6 or not value.isdigit():
+            raise forms.ValidationError(_("Enter the confirmation number as 6 digits."))
+        return value
+
+
+class PayForm(SafeForm):
+    """Only a one-time key travels with the 'Pay' button: the amount comes from the slip on the server."""
+
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class SimCardForm(forms.Form):
+    card_number = forms.CharField(label=_("Card number"), max_length=23,
+                                  widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "cc-number"}))
+    expiry = forms.CharField(label=_("Expiry date (MM/YY)"), max_length=7,
+                             widget=forms.TextInput(attrs={"autocomplete": "cc-exp", "inputmode": "numeric"}))
+    cvc = forms.CharField(label=_("Security code"), max_length=4,
+                          widget=forms.TextInput(attrs={"autocomplete": "cc-csc", "inputmode": "numeric"}))
+
+    def clean_card_number(self):
+        digits = "".join(ch for ch in self.cleaned_data["card_number"] if ch.isdigit())
+        if not 12 <= len(digits) <= 19:
+            raise forms.ValidationError(_("Enter the card number (12 to 19 digits)."))
+        return digits
+
+    def clean_expiry(self):
+        value = self.cleaned_data["expiry"].replace(" ", "")
+        parts = value.split("/")
+        if len(parts) != 2 or not all(p.isdigit() for p in parts) or not 1 <= int(parts[0]) <= 12:
+            raise forms.ValidationError(_("Enter the expiry date like 12/30."))
+        return value
+
+    def clean_cvc(self):
+        value = self.cleaned_data["cvc"].strip()
+        if not value.isdigit() or len(value) not in (3, 4):
+            raise forms.ValidationError(_("Enter the 3 or 4 digit security code."))
+        return value
+
+
+def fee_choices():
+    from django.utils.translation import gettext as _g
+
+    return [(code, f"{tr(fee['name'])} — {fee['unit_yen']:,}" + _g(" yen per %(unit)s") % {"unit": tr(fee["unit"])})
+            for code, fee in demo.FEES_BY_CODE.items()]
+
+
+class IssueSlipForm(SafeForm):
+    fee_code = forms.ChoiceField(label=_("Fee"), choices=fee_choices)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=50, initial=1)
+
+
+class RefundRequestForm(SafeForm):
+    amount_yen = forms.IntegerField(label=_("Amount to refund (yen)"), min_value=1)
+    reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("Shown to the approver and kept in the payment's history."))
+
+    def __init__(self, *args, payment=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.payment = payment
+        if payment is not None:
+            self.fields["amount_yen"].max_value = payment.refundable_yen
+            self.fields["amount_yen"].help_text = _("At most %(amount)s yen can still be refunded.") % {"amount": f"{payment.refundable_yen:,}"}
+
+    def clean_amount_yen(self):
+        value = self.cleaned_data["amount_yen"]
+        if self.payment is not None and value > self.payment.refundable_yen:
+            raise forms.ValidationError(_("This is more than can still be refunded."))
+        return value
+
+
+class RefundDecisionForm(SafeForm):
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=500)
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError(_("The end date must not be before the start date."))
+        if data.get("start") and data.get("end") and (data["end"] - data["start"]).days > 366:
+            raise forms.ValidationError(_("Choose at most one year."))
+        return data

@@ -1,0 +1,54 @@
+"""領収書 (receipt) as a PDF, with ReportLab's built-in Japanese CID font (no font files needed)."""
+
+import io
+
+from django.utils import timezone
+
+from smartkoto.core.i18n import tr
+
+FONT = "HeiseiKakuGo-W5"
+
+
+def receipt_number(payment):
+    return f"R{timezone.localtime(payment.succeeded_at or payment.created_at):%Y%m%d}-{payment.pk:06d}"
+
+
+def build_pdf(payment, payer_name=""):
+    from reportlab.lib.pagesizes import A5, landscape
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    out = io.BytesIO()
+    size = landscape(A5)
+    pdf = canvas.Canvas(out, pagesize=size)
+    width, height = size
+    pdf.setTitle(f"領収書 {receipt_number(payment)}")
+    pdf.setAuthor("江東区")
+    pdf.setFont(FONT, 22)
+    pdf.drawCentredString(width / 2, height - 22 * mm, "領　収　書")
+    pdf.setFont(FONT, 10)
+    pdf.drawRightString(width - 15 * mm, height - 14 * mm, f"No. {receipt_number(payment)}")
+    paid_on = timezone.localtime(payment.succeeded_at or payment.created_at)
+    pdf.drawRightString(width - 15 * mm, height - 20 * mm, f"{paid_on:%Y年%m月%d日}")
+    pdf.setFont(FONT, 14)
+    pdf.drawString(15 * mm, height - 38 * mm, f"{payer_name or ''}　様")
+    pdf.line(15 * mm, height - 40 * mm, 110 * mm, height - 40 * mm)
+    pdf.setFont(FONT, 20)
+    pdf.drawCentredString(width / 2, height - 56 * mm, f"金額　¥{payment.captured_yen:,}－")
+    pdf.setFont(FONT, 11)
+    pdf.drawString(15 * mm, height - 70 * mm, f"但し　{tr(payment.description, 'ja')}")
+    pdf.drawString(15 * mm, height - 77 * mm, f"お支払方法　クレジットカード（オンライン）　整理番号　{payment.reference}")
+    if payment.refunded_yen:
+        pdf.drawString(15 * mm, height - 84 * mm, f"うち返金済み　¥{payment.refunded_yen:,}（差引 ¥{payment.captured_yen - payment.refunded_yen:,}）")
+    pdf.drawString(15 * mm, height - 91 * mm, "上記の金額を正に領収いたしました。")
+    pdf.setFont(FONT, 12)
+    pdf.drawRightString(width - 15 * mm, 22 * mm, "江東区会計管理者")
+    pdf.setFont(FONT, 9)
+    pdf.drawRightString(width - 15 * mm, 15 * mm, "東京都江東区東陽四丁目11番28号")
+    pdf.showPage()
+    pdf.save()
+    return out.getvalue()

@@ -1,0 +1,350 @@
+"""What can happen to a payment. Each write runs in a transaction and is audited.
+
+Outcome statuses change in exactly one place, `apply_snapshot`, fed only by a verified webhook or a
+poll of the provider (including the provider's direct answer to a call we made). Provider calls are
+made outside our transactions, each with an idempotency key, so a retry never charges or refunds twice.
+"""
+
+import hashlib
+import json
+import logging
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from smartkoto.core import audit
+from smartkoto.core.i18n import tr
+
+from . import signals
+from .models import LedgerEntry, Payment, PaymentEvent, Refund, WebhookReceipt
+from .providers import registry
+from .providers.base import ProviderError, WebhookRefused
+from .workflow import RANK, Status, can_move
+
+log = logging.getLogger("smartkoto.payments")
+
+PAYMENT_LIFETIME = timedelta(minutes=90)
+
+
+class PaymentError(Exception):
+    pass
+
+
+class IdempotencyConflict(PaymentError):
+    """The same idempotency key came with a different request."""
+
+
+class RefundRefused(PaymentError):
+    pass
+
+
+def request_hash(values):
+    return hashlib.sha256(json.dumps(values, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def _event(payment, to_status, source, note="", detail=None, from_status=None):
+    PaymentEvent.objects.create(payment=payment, from_status=from_status if from_status is not None else payment.status,
+                                to_status=to_status or "", source=source, note=note[:200], detail=detail or {})
+
+
+def _send_after_commit(signal, payment):
+    transaction.on_commit(lambda: signal.send(sender=Payment, payment=payment, reference=payment.reference))
+
+
+# --- creating and starting --------------------------------------------------------------------
+def request_payment(*, payer, reference, amount_yen, description, fee_code, department_code, return_url, idempotency_key):
+    """Create a payment the resident (or a guest, payer=None) will pay at the provider.
+
+    The caller computes `amount_yen` on the server. Same `idempotency_key` with the same arguments returns
+    the first payment; with different arguments it raises IdempotencyConflict.
+    """
+    if not isinstance(amount_yen, int) or isinstance(amount_yen, bool) or amount_yen <= 0:
+        raise PaymentError("amount_yen must be a positive integer")
+    if not reference or not idempotency_key:
+        raise PaymentError("reference and idempotency_key are required")
+    if not return_url.startswith("/") or return_url.startswith("//"):
+        raise PaymentError("return_url must be a path on this site")
+    digest = request_hash({"payer": getattr(payer, "pk", None), "reference": reference, "amount": amount_yen,
+                           "description": description, "fee": fee_code, "department": department_code, "return": return_url})
+    existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                existing = Payment.objects.create(
+                    payer=payer, reference=reference, amount_yen=amount_yen, description=description or {},
+                    fee_code=fee_code, department_code=department_code, return_url=return_url,
+                    idempotency_key=idempotency_key, request_hash=digest, provider=registry.default_id(),
+                    expires_at=timezone.now() + PAYMENT_LIFETIME)
+                _event(existing, Status.CREATED, "service", from_status="")
+                audit.record("payments.requested", user=payer, target=existing, department_code=department_code,
+                             detail={"reference": reference, "amount_yen": amount_yen, "fee_code": fee_code})
+        except IntegrityError:
+            existing = Payment.objects.get(idempotency_key=idempotency_key)
+    if existing.request_hash != digest:
+        raise IdempotencyConflict(idempotency_key)
+    try:
+        ensure_provider_session(existing)
+    except ProviderError as exc:  # the payment exists; checkout retries the provider call with the same key
+        log.warning("provider create failed", extra={"payment": existing.pk, "error": str(exc)})
+    return existing
+
+
+def ensure_provider_session(payment):
+    if payment.provider_ref:
+        return payment
+    provider = registry.get(payment.provider)
+    checkout = provider.create(
+        amount=payment.amount_yen, reference=payment.reference, description=tr(payment.description, "ja"),
+        return_url=reverse("payments:returned", args=[payment.public_id]),
+        idempotency_key=f"smartkoto-pay-{payment.public_id}", metadata={"payment": payment.public_id})
+    Payment.objects.filter(pk=payment.pk, provider_ref="").update(provider_ref=checkout.provider_ref, provider_url=checkout.url)
+    payment.refresh_from_db()
+    return payment
+
+
+def checkout_url(payment):
+    """Where to send the resident to pay (our page, which hands over to the provider's page)."""
+    return reverse("payments:checkout", args=[payment.public_id])
+
+
+def start(payment, request=None):
+    """The resident is sent to the provider: created/failed → started. Returns the provider's page URL.
+
+    Raises PaymentError when the payment can no longer be paid (paid, cancelled, expired).
+    """
+    if payment.status in Status.OPEN and payment.provider_ref:
+        poll(payment)  # a payment that settled meanwhile must not be paid twice
+        payment.refresh_from_db()
+    if payment.status not in Status.RESUMABLE:
+        raise PaymentError(f"payment is {payment.status}")
+    if payment.expires_at <= timezone.now():
+        raise PaymentError("payment expired")
+    ensure_provider_session(payment)
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        if locked.status != Status.STARTED and can_move(locked.status, Status.STARTED):
+            _event(locked, Status.STARTED, "service", note="sent to provider")
+            locked.status = Status.STARTED
+            locked.save(update_fields=["status", "updated_at"])
+    return payment.provider_url
+
+
+# --- the one path for provider outcomes ---------------------------------------------------------
+def apply_snapshot(payment, snapshot, source, event_id=""):
+    """Move `payment` towards what the provider reports. Duplicates and stale reports change nothing.
+
+    Returns a short outcome string for the webhook receipt and logs.
+    """
+    with transaction.atomic():
+        p = Payment.objects.select_for_update().get(pk=payment.pk)
+        if snapshot.provider_ref != p.provider_ref:
+            _event(p, "", source, note="report for another provider payment ignored", detail={"event": event_id})
+            return "ignored: provider reference differs"
+        if snapshot.amount != p.amount_yen:
+            _event(p, "", source, note="amount mismatch: provider amount differs, not applied",
+                   detail={"event": event_id, "provider_amount": snapshot.amount})
+            audit.record("payments.amount_mismatch", target=p, actor_kind="system", department_code=p.department_code,
+                         detail={"provider_amount": snapshot.amount, "amount_yen": p.amount_yen})
+            return "refused: amount mismatch"
+        newer = p.provider_seen_at is None or snapshot.updated is None or snapshot.updated > p.provider_seen_at
+        outcome = []
+        target = Status(snapshot.status)
+        if target == Status.SUCCEEDED:
+            if p.status not in Status.PAID:
+                _event(p, Status.SUCCEEDED, source, note="captured", detail={"event": event_id, "provider_status": snapshot.raw_status})
+                p.status = Status.SUCCEEDED
+                p.captured_yen = snapshot.amount_captured or p.amount_yen
+                p.provider_fee_yen = snapshot.fee
+                p.succeeded_at = timezone.now()
+                LedgerEntry.objects.create(kind=LedgerEntry.Kind.PAYMENT, payment=p, amount_yen=p.captured_yen, fee_code=p.fee_code,
+                                           department_code=p.department_code, provider=p.provider,
+                                           provider_ref=snapshot.payment_ref or p.provider_ref, booked_on=timezone.localdate())
+                _send_after_commit(signals.payment_succeeded, p)
+                outcome.append("succeeded")
+        elif target != p.status and can_move(p.status, target) and (RANK[target] > RANK[Status(p.status)] or newer):
+            _event(p, target, source, detail={"event": event_id, "provider_status": snapshot.raw_status})
+            p.status = target
+            if target == Status.FAILED:
+                _send_after_commit(signals.payment_failed, p)
+            outcome.append(str(target))
+        if p.status in Status.PAID:
+            for refund_snapshot in snapshot.refunds:
+                if refund_snapshot.status == "succeeded" and _complete_refund_locked(p, refund_snapshot, source, event_id):
+                    outcome.append("refund")
+        if snapshot.updated and (p.provider_seen_at is None or snapshot.updated > p.provider_seen_at):
+            p.provider_seen_at = snapshot.updated
+        p.save()
+        return ", ".join(outcome) or "no change"
+
+
+def _complete_refund_locked(p, refund_snapshot, source, event_id=""):
+    """Mark one of our refunds done (once). `p` is the locked payment. Returns True when something changed."""
+    refund = None
+    if refund_snapshot.our_refund_id.isdigit():
+        refund = Refund.objects.select_for_update().filter(pk=int(refund_snapshot.our_refund_id), payment=p).first()
+    if refund is None:
+        refund = Refund.objects.select_for_update().filter(provider_ref=refund_snapshot.provider_ref, payment=p).first()
+    if refund is None:
+        if not PaymentEvent.objects.filter(payment=p, note="refund at the provider unknown here",
+                                           detail__provider_refund=refund_snapshot.provider_ref).exists():
+            _event(p, "", source, note="refund at the provider unknown here", detail={"provider_refund": refund_snapshot.provider_ref, "amount": refund_snapshot.amount})
+        return False
+    if refund.state == Refund.State.SUCCEEDED:
+        return False
+    refund.state = Refund.State.SUCCEEDED
+    refund.provider_ref = refund.provider_ref or refund_snapshot.provider_ref
+    refund.completed_at = timezone.now()
+    refund.save()
+    p.refunded_yen += refund.amount_yen
+    LedgerEntry.objects.create(kind=LedgerEntry.Kind.REFUND, payment=p, refund=refund, amount_yen=-refund.amount_yen,
+                               fee_code=p.fee_code, department_code=p.department_code, provider=p.provider,
+                               provider_ref=refund.provider_ref, booked_on=timezone.localdate())
+    new_status = Status.REFUNDED if p.refunded_yen >= p.captured_yen else Status.PARTIALLY_REFUNDED
+    _event(p, new_status, source, note="refund completed", detail={"refund": refund.pk, "amount_yen": refund.amount_yen, "event": event_id})
+    p.status = new_status
+    _send_after_commit(signals.payment_refunded, p)
+    return True
+
+
+def poll(payment):
+    """Ask the provider for the payment's state and apply it."""
+    if not payment.provider_ref:
+        return "no provider payment yet"
+    snapshot = registry.get(payment.provider).retrieve(payment.provider_ref)
+    return apply_snapshot(payment, snapshot, "poll")
+
+
+def handle_webhook(provider_id, body, headers, request=None):
+    """Verify, de-duplicate and apply one provider webhook. Raises WebhookRefused (logged) when unverifiable."""
+    try:
+        provider = registry.get(provider_id)
+    except LookupError:
+        raise WebhookRefused("unknown_provider") from None
+    try:
+        event = provider.verify_webhook(body, headers)
+    except WebhookRefused as refusal:
+        log.warning("webhook refused", extra={"provider": provider_id, "reason": refusal.reason})
+        audit.record("payments.webhook_refused", request=request, actor_kind="provider", detail={"provider": provider_id, "reason": refusal.reason})
+        raise
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                receipt = WebhookReceipt.objects.create(provider=provider_id, event_id=event.event_id, event_type=event.event_type)
+        except IntegrityError:
+            return "duplicate"
+        payment = Payment.objects.filter(provider=provider_id, provider_ref=event.provider_ref).first()
+        if payment is None:
+            outcome = "unknown payment"
+        elif event.snapshot is not None:
+            outcome = apply_snapshot(payment, event.snapshot, "webhook", event.event_id)
+        else:
+            outcome = apply_snapshot(payment, provider.retrieve(event.provider_ref), "webhook", event.event_id)
+        receipt.outcome = outcome[:200]
+        receipt.save(update_fields=["outcome"])
+        return outcome
+
+
+def expire(payment):
+    """Close an unfinished payment past its time: ask the provider first, then have it cancel the session."""
+    poll(payment)
+    payment.refresh_from_db()
+    if payment.status not in Status.OPEN or payment.expires_at > timezone.now():
+        return payment.status
+    if not payment.provider_ref:
+        with transaction.atomic():
+            p = Payment.objects.select_for_update().get(pk=payment.pk)
+            if p.status in Status.OPEN and not p.provider_ref:
+                _event(p, Status.EXPIRED, "service", note="expired before reaching the provider")
+                p.status = Status.EXPIRED
+                p.save()
+        return Status.EXPIRED
+    snapshot = registry.get(payment.provider).cancel(payment.provider_ref, idempotency_key=f"smartkoto-expire-{payment.public_id}")
+    if snapshot.status == Status.CANCELLED:
+        snapshot.status = Status.EXPIRED  # we cancelled it because its time ran out
+    apply_snapshot(payment, snapshot, "poll")
+    payment.refresh_from_db()
+    return payment.status
+
+
+# --- refunds (four eyes) ----------------------------------------------------------------------
+def request_refund(payment, *, amount_yen, reason, requested_by, request=None):
+    """Staff ask for a refund; the amount is reserved at once so parallel requests never exceed what was captured."""
+    if not isinstance(amount_yen, int) or amount_yen <= 0:
+        raise RefundRefused("amount")
+    if not reason.strip():
+        raise RefundRefused("reason")
+    with transaction.atomic():
+        reserved = Payment.objects.filter(
+            pk=payment.pk, status__in=[Status.SUCCEEDED, Status.PARTIALLY_REFUNDED],
+            captured_yen__gte=F("refund_reserved_yen") + amount_yen,
+        ).update(refund_reserved_yen=F("refund_reserved_yen") + amount_yen)
+        if not reserved:
+            raise RefundRefused("exceeds")
+        refund = Refund.objects.create(payment=payment, amount_yen=amount_yen, reason=reason.strip(), requested_by=requested_by)
+        PaymentEvent.objects.create(payment=payment, from_status=payment.status, to_status="", source="staff",
+                                    note="refund requested", detail={"refund": refund.pk, "amount_yen": amount_yen})
+        audit.record("payments.refund_requested", request=request, user=requested_by, target=refund,
+                     department_code=payment.department_code, detail={"payment": payment.pk, "amount_yen": amount_yen})
+    return refund
+
+
+def decide_refund(refund, *, approver, approve, note="", request=None):
+    """A second staff member approves or rejects. Approval sends the refund to the provider."""
+    with transaction.atomic():
+        r = Refund.objects.select_for_update().get(pk=refund.pk)
+        if r.state != Refund.State.REQUESTED:
+            raise RefundRefused("decided")
+        if r.requested_by_id == approver.pk:
+            raise RefundRefused("four_eyes")
+        r.decided_by, r.decided_at, r.decision_note = approver, timezone.now(), note
+        r.state = Refund.State.SUBMITTED if approve else Refund.State.REJECTED
+        r.save()
+        if not approve:
+            Payment.objects.filter(pk=r.payment_id).update(refund_reserved_yen=F("refund_reserved_yen") - r.amount_yen)
+        PaymentEvent.objects.create(payment_id=r.payment_id, from_status=r.payment.status, to_status="", source="staff",
+                                    note="refund approved" if approve else "refund rejected", detail={"refund": r.pk})
+        audit.record("payments.refund_approved" if approve else "payments.refund_rejected", request=request, user=approver,
+                     target=r, department_code=r.payment.department_code, detail={"payment": r.payment_id, "amount_yen": r.amount_yen})
+    if approve:
+        submit_refund(r)
+    r.refresh_from_db()
+    return r
+
+
+def submit_refund(refund):
+    """Send an approved refund to the provider (safe to repeat: the idempotency key is the refund's id)."""
+    payment = refund.payment
+    try:
+        result = registry.get(payment.provider).refund(
+            payment.provider_ref, amount=refund.amount_yen, idempotency_key=f"smartkoto-refund-{refund.pk}",
+            metadata={"refund_id": str(refund.pk), "payment": payment.public_id})
+    except ProviderError as exc:
+        if exc.retryable:
+            log.warning("refund call failed; will retry", extra={"refund": refund.pk})
+            return "pending"
+        with transaction.atomic():
+            r = Refund.objects.select_for_update().get(pk=refund.pk)
+            if r.state == Refund.State.SUBMITTED:
+                r.state = Refund.State.FAILED
+                r.decision_note = (r.decision_note + f" [{exc.code}]").strip()
+                r.save()
+                Payment.objects.filter(pk=r.payment_id).update(refund_reserved_yen=F("refund_reserved_yen") - r.amount_yen)
+                PaymentEvent.objects.create(payment_id=r.payment_id, from_status="", to_status="", source="poll",
+                                            note="refund refused by provider", detail={"refund": r.pk, "code": exc.code})
+        return "failed"
+    Refund.objects.filter(pk=refund.pk, provider_ref="").update(provider_ref=result.provider_ref)
+    result.our_refund_id = str(refund.pk)
+    if result.status == "succeeded":
+        with transaction.atomic():
+            p = Payment.objects.select_for_update().get(pk=payment.pk)
+            _complete_refund_locked(p, result, "poll")
+            p.save()
+    return result.status
+
+
+# --- staff: the ledger's reconciliation is in ledger.py; slips in slips.py -------------------------
+def record_staff_view(request, payment):
+    audit.record("payments.viewed", request=request, target=payment, department_code=payment.department_code)

@@ -1,0 +1,93 @@
+"""Payment slips (納付書): the ward's own small use of the payments contract.
+
+Staff issue a slip for a fee; the resident pays it online with 納付番号 (16 digits) + 確認番号 (6 digits).
+It calls `services.request_payment` and listens to `signals.payment_succeeded` exactly as online
+applications will, with the slip number as the reference.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.dispatch import receiver
+from django.utils import timezone
+
+from smartkoto.core import audit
+from smartkoto.core.i18n import both
+
+from . import demo, services, signals
+from .models import Payment, PaymentSlip
+
+MAX_FAILED_LOOKUPS = 10
+
+
+def _luhn_digit(digits):
+    total = 0
+    for index, ch in enumerate(reversed(digits)):
+        value = int(ch)
+        if index % 2 == 0:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return str((10 - total % 10) % 10)
+
+
+def new_number():
+    """Ward code 13083 + 10 random digits + a check digit: 16 digits."""
+    body = "13083" + "".join(secrets.choice("0123456789") for _ in range(10))
+    return body + _luhn_digit(body)
+
+
+def valid_number(number):
+    return len(number) == 16 and number.isdigit() and _luhn_digit(number[:-1]) == number[-1]
+
+
+def issue(fee_code, quantity, *, issued_by=None, request=None, number=None, check_code=None):
+    fee = demo.fee(fee_code)
+    amount = fee["unit_yen"] * quantity
+    description = both(f"{fee['name']['ja']} {quantity}{fee['unit']['ja']}", f"{fee['name']['en']} × {quantity}")
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                slip, created = PaymentSlip.objects.get_or_create(
+                    number=number or new_number(),
+                    defaults={"check_code": check_code or f"{secrets.randbelow(10**6):06d}", "fee_code": fee_code,
+                              "department_code": fee["department"], "description": description, "quantity": quantity,
+                              "amount_yen": amount, "issued_by": issued_by, "due_on": timezone.localdate() + timedelta(days=30)})
+                if created:
+                    audit.record("payments.slip_issued", request=request, user=issued_by, target=slip,
+                                 department_code=slip.department_code, detail={"fee_code": fee_code, "amount_yen": amount})
+                return slip
+        except IntegrityError:
+            number = None
+    raise RuntimeError("could not allocate a slip number")
+
+
+def find(number, check_code):
+    """The slip for these numbers, or None. Wrong confirmation numbers are counted; a slip locks after 10."""
+    number = "".join(ch for ch in number if ch.isdigit())
+    check_code = "".join(ch for ch in check_code if ch.isdigit())
+    slip = PaymentSlip.objects.filter(number=number).first()
+    if slip is None:
+        return None
+    if slip.failed_attempts >= MAX_FAILED_LOOKUPS:
+        return None
+    if not secrets.compare_digest(slip.check_code, check_code):
+        PaymentSlip.objects.filter(pk=slip.pk).update(failed_attempts=F("failed_attempts") + 1)
+        return None
+    return slip
+
+
+def pay(slip, *, payer, idempotency_key):
+    """Ask payments for the slip's amount — the amount comes from the slip, never from the browser."""
+    return services.request_payment(
+        payer=payer, reference=slip.number, amount_yen=slip.amount_yen, description=slip.description,
+        fee_code=slip.fee_code, department_code=slip.department_code,
+        return_url="/payments/slip/", idempotency_key=idempotency_key)
+
+
+@receiver(signals.payment_succeeded, sender=Payment)
+def _mark_slip_paid(sender, payment, reference, **kwargs):
+    PaymentSlip.objects.filter(number=reference, state=PaymentSlip.State.ISSUED).update(state=PaymentSlip.State.PAID)

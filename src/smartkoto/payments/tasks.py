@@ -1,0 +1,53 @@
+"""Background work: deliver the simulated provider's webhooks, poll stuck payments, expire old ones,
+retry refunds the provider did not answer. `smartkoto manage payments_sweep` enqueues the sweep."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from django_tasks import task
+
+STUCK_AFTER = timedelta(minutes=5)
+
+
+@task()
+def deliver_sim_webhook(hook_id):
+    from .providers import simulated
+
+    return simulated.deliver(hook_id)
+
+
+@task()
+def poll_payment(payment_id):
+    from . import services
+    from .models import Payment
+
+    return services.poll(Payment.objects.get(pk=payment_id))
+
+
+@task()
+def sweep():
+    """Poll payments stuck half-way, expire those past their time, resend refunds left pending."""
+    from . import services
+    from .models import Payment, Refund
+    from .providers.base import ProviderError
+    from .workflow import Status
+
+    now = timezone.now()
+    done = {"polled": 0, "expired": 0, "refunds": 0, "errors": 0}
+    for payment in Payment.objects.filter(status__in=Status.OPEN, updated_at__lte=now - STUCK_AFTER).exclude(provider_ref=""):
+        try:
+            if payment.expires_at <= now:
+                services.expire(payment)
+                done["expired"] += 1
+            else:
+                services.poll(payment)
+                done["polled"] += 1
+        except ProviderError:
+            done["errors"] += 1
+    for payment in Payment.objects.filter(status__in=Status.OPEN, provider_ref="", expires_at__lte=now):
+        services.expire(payment)
+        done["expired"] += 1
+    for refund in Refund.objects.filter(state=Refund.State.SUBMITTED, decided_at__lte=now - timedelta(minutes=1)):
+        services.submit_refund(refund)
+        done["refunds"] += 1
+    return done
