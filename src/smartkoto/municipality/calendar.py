@@ -6,18 +6,23 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from smartkoto.core.i18n import tr
 
 YEAR_END = {(12, 29), (12, 30), (12, 31), (1, 1), (1, 2), (1, 3)}
 
 
-@lru_cache(maxsize=32)
-def _national_holidays(year):
-    return holidays.country_holidays("JP", years=year, language="ja")
+@lru_cache(maxsize=64)
+def _national_holidays(year, language="ja"):
+    return holidays.country_holidays("JP", years=year, language=language)
 
 
-def national_holiday_name(day: date):
-    return _national_holidays(day.year).get(day)
+def national_holiday_name(day: date, language=None):
+    """The holiday's name in the page language (Japanese, or English for any other language)."""
+    language = language or get_language() or "ja"
+    return _national_holidays(day.year, "ja" if language.startswith("ja") else "en_US").get(day)
 
 
 def closure_reason(day: date, office=None):
@@ -29,7 +34,7 @@ def closure_reason(day: date, office=None):
         or CalendarException.objects.filter(date=day, office=None).first()
     )
     if exception is not None:
-        return None if exception.is_open else (exception.reason.get("ja") if exception.reason else _("Closed"))
+        return None if exception.is_open else (tr(exception.reason) or _("Closed"))
     if (day.month, day.day) in YEAR_END:
         return _("Year-end and New Year closure")
     if name := national_holiday_name(day):
