@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import staff
 
 app_name = "appointments_staff"
-urlpatterns = []
+urlpatterns = [
+    path("", staff.calendar_view, name="calendar"),
+    path("day/<slug:code>/<slug:office_code>/<str:day>/", staff.day_view, name="day"),
+    path("b/<str:reference>/status/", staff.set_status, name="set_status"),
+]

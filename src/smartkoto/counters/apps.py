@@ -1,6 +1,20 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CountersConfig(AppConfig):
     name = "smartkoto.counters"
     label = "counters"
+    verbose_name = _("Counter queue")
+
+    def ready(self):
+        from smartkoto.core import navigation, openapi
+
+        from .api import OPENAPI_PATHS, OPENAPI_SCHEMAS
+
+        navigation.register("public", "counters:index", _("Counter congestion"), order=35)
+        navigation.register("staff", "counters_staff:home", _("Counter queue"), order=35,
+                            visible=lambda user: user.is_authenticated and user.has_staff_role())
+        navigation.register("footer", "counters_api:congestion_history", _("Congestion history (open data)"), order=60)
+        openapi.register_paths(OPENAPI_PATHS, schemas=OPENAPI_SCHEMAS,
+                               tags=[{"name": "counters", "description": "Counter queue and congestion (窓口混雑状況)"}])

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import staff
 
 app_name = "counters_staff"
-urlpatterns = []
+urlpatterns = [
+    path("", staff.home, name="home"),
+    path("figures/", staff.figures, name="figures"),
+    path("<slug:office>/desk/", staff.desk, name="desk"),
+    path("<slug:office>/desk/action/", staff.action, name="action"),
+]

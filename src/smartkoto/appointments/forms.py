@@ -1,0 +1,63 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from smartkoto.core.forms import SafeForm
+
+
+class SlotForm(SafeForm):
+    """Choose one time. The key makes a double click or a replayed post create one hold, not two."""
+
+    slot = forms.TypedChoiceField(label=_("Time"), coerce=int, widget=forms.RadioSelect,
+                                  error_messages={"required": _("Choose a time."),
+                                                  "invalid_choice": _("Choose one of the times shown.")})
+    key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, slots=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].choices = [(slot.pk, label) for slot, label in slots]
+
+
+class ConfirmForm(SafeForm):
+    procedures = forms.MultipleChoiceField(label=_("What will you do at the visit?"), required=False,
+                                           widget=forms.CheckboxSelectMultiple)
+    email = forms.EmailField(label=_("Email for the confirmation"), max_length=254,
+                             error_messages={"required": _("Enter an email address for the confirmation."),
+                                             "invalid": _("Enter an email address like name@example.jp.")})
+
+    def __init__(self, *args, procedure_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["procedures"].choices = procedure_choices
+        if not procedure_choices:
+            del self.fields["procedures"]
+
+
+class StaffDayForm(SafeForm):
+    service = forms.ChoiceField(label=_("Service"))
+    office = forms.ChoiceField(label=_("Office"))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}),
+                           error_messages={"invalid": _("Enter a date like 2026-04-01.")})
+
+    def __init__(self, *args, services=(), offices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = services
+        self.fields["office"].choices = offices
+
+
+class CapacityForm(SafeForm):
+    capacity = forms.IntegerField(label=_("Places per slot on this day"), min_value=0, max_value=50,
+                                  error_messages={"required": _("Enter the number of places."),
+                                                  "invalid": _("Enter a whole number."),
+                                                  "min_value": _("Enter 0 or more."),
+                                                  "max_value": _("Enter 50 or fewer.")})
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=200)
+
+
+class WalkInForm(SafeForm):
+    name = forms.CharField(label=_("Name of the visitor"), required=False, max_length=100)
+    procedures = forms.MultipleChoiceField(label=_("Procedures"), required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, procedure_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["procedures"].choices = procedure_choices
+        if not procedure_choices:
+            del self.fields["procedures"]

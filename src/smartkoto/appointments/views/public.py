@@ -1,0 +1,246 @@
+"""Resident pages: choose a service, an office, a day and a time; confirm; see, change or cancel."""
+
+import secrets
+from datetime import date
+
+import segno
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from smartkoto.core import audit
+from smartkoto.core.i18n import tr
+from smartkoto.municipality.models import Office
+
+from .. import services
+from ..forms import ConfirmForm, SlotForm
+from ..gate import RETRY_AFTER_SECONDS, Full, booking_gate
+from ..ics import booking_ics
+from ..models import Booking, Service
+from ..services import TOKYO, BookingRefused
+
+
+def _crumbs(*extra):
+    return [{"label": _("Home"), "url": reverse("core:home")},
+            {"label": _("Book an appointment"), "url": reverse("appointments:index")}, *extra]
+
+
+def index(request):
+    services_ = Service.objects.filter(active=True).prefetch_related("offices")
+    groups = []
+    for kind, label in Service.Kind.choices:
+        items = [s for s in services_ if s.kind == kind]
+        if items:
+            groups.append({"label": label, "services": items})
+    return render(request, "appointments/index.html", {"groups": groups, "breadcrumbs": _crumbs()[:-1] + [{"label": _("Book an appointment")}]})
+
+
+def service_detail(request, code):
+    """Choose an office (GET form) and see the days with places left."""
+    service = get_object_or_404(Service, code=code, active=True)
+    offices = list(service.offices.all())
+    office = None
+    office_code = request.GET.get("office") or (offices[0].code if len(offices) == 1 else "")
+    error = ""
+    if office_code:
+        office = next((o for o in offices if o.code == office_code), None)
+        if office is None:
+            error = _("Choose one of the offices shown.")
+    days = services.available_days(service, office) if office else []
+    return render(request, "appointments/service.html", {
+        "service": service, "offices": offices, "office": office, "days": days, "office_error": error,
+        "breadcrumbs": _crumbs({"label": tr(service.name)}),
+    })
+
+
+def _slot_label(slot):
+    start = timezone.localtime(slot.starts_at, TOKYO)
+    end = timezone.localtime(slot.ends_at, TOKYO)
+    if slot.remaining:
+        left = _("%(count)s places left") % {"count": slot.remaining}
+    else:
+        left = _("fully booked")
+    return f"{start:%H:%M}–{end:%H:%M} ({left})"
+
+
+def _day_context(service, office, day):
+    slots = services.open_slots(service, office, day)
+    return slots, [(slot, _slot_label(slot)) for slot in slots if slot.remaining]
+
+
+def day(request, code, office_code, day):
+    """Times of one day; posting one takes a hold (signed-in residents)."""
+    service = get_object_or_404(Service, code=code, active=True)
+    office = get_object_or_404(service.offices, code=office_code)
+    try:
+        the_day = date.fromisoformat(day)
+    except ValueError:
+        raise Http404
+    from smartkoto.municipality import calendar
+
+    closed = calendar.closure_reason(the_day, office)
+    all_slots, choices = _day_context(service, office, the_day)
+    form = SlotForm(initial={"key": secrets.token_urlsafe(16)}, slots=choices)
+    status = 200
+    refusal = None
+    if request.method == "POST":
+        if not request.user.is_authenticated or request.user.kind != "resident":
+            return redirect(reverse("identity:sign_in") + "?next=" + request.path)
+        form = SlotForm(request.POST, slots=[(s, _slot_label(s)) for s in all_slots])
+        if form.is_valid():
+            try:
+                with booking_gate.enter():
+                    booking = services.hold(request.user, form.cleaned_data["slot"],
+                                            idempotency_key=form.cleaned_data["key"], request=request)
+                return redirect("appointments:confirm", reference=booking.reference)
+            except Full:
+                response = render(request, "appointments/waiting_room.html", {
+                    "form": None, "post": request.POST, "retry": RETRY_AFTER_SECONDS, "breadcrumbs": _crumbs()}, status=503)
+                response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+                return response
+            except BookingRefused as refused:
+                refusal = refused
+                status = 409
+                if refused.code == "already_booked" and refused.booking is not None:
+                    pass
+                all_slots, choices = _day_context(service, office, the_day)
+                form = SlotForm(request.POST, slots=[(s, _slot_label(s)) for s in all_slots])
+                form.is_valid()
+                form.add_error("slot", refused.message)
+        else:
+            status = 400
+    return render(request, "appointments/day.html", {
+        "service": service, "office": office, "day": the_day, "closed": closed, "form": form,
+        "has_slots": bool(choices), "refusal": refusal,
+        "breadcrumbs": _crumbs({"label": tr(service.name), "url": reverse("appointments:service", args=[service.code]) + f"?office={office.code}"},
+                               {"label": f"{the_day:%Y-%m-%d}"}),
+    }, status=status)
+
+
+def _owned(request, reference):
+    """The booking, when the signed-in resident owns it or the request carries its email-link key."""
+    booking = Booking.objects.select_related("service", "office", "slot").filter(reference=reference).first()
+    if booking is None:
+        raise Http404
+    key = request.GET.get("key") or request.POST.get("key") or ""
+    if services.token_matches(booking, key):
+        return booking, key
+    if request.user.is_authenticated and booking.user_id == request.user.pk:
+        return booking, ""
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    raise Http404
+
+
+@login_required
+def confirm(request, reference):
+    booking, _key = _owned(request, reference)
+    if booking.status == Booking.Status.CONFIRMED:
+        return redirect("appointments:booking", reference=booking.reference)
+    if booking.status != Booking.Status.HELD or (booking.hold_expires_at and booking.hold_expires_at < timezone.now()):
+        return render(request, "appointments/hold_ended.html", {"booking": booking, "breadcrumbs": _crumbs()}, status=410)
+    choices = services.procedure_choices(booking.service)
+    profile = getattr(request.user, "profile", None)
+    form = ConfirmForm(initial={"email": getattr(profile, "email", "")}, procedure_choices=choices)
+    if request.method == "POST":
+        form = ConfirmForm(request.POST, procedure_choices=choices)
+        if form.is_valid():
+            try:
+                services.confirm(booking, procedures=form.cleaned_data.get("procedures", []),
+                                 email=form.cleaned_data["email"], request=request)
+            except BookingRefused as refused:
+                return render(request, "appointments/hold_ended.html", {"booking": booking, "message": refused.message, "breadcrumbs": _crumbs()}, status=410)
+            return redirect(reverse("appointments:booking", args=[booking.reference]) + "?done=1")
+    return render(request, "appointments/confirm.html", {
+        "booking": booking, "form": form, "profile": profile,
+        "breadcrumbs": _crumbs({"label": _("Check and confirm")}),
+    })
+
+
+def booking_detail(request, reference):
+    booking, key = _owned(request, reference)
+    audit.record("appointments.view", request=request, target=booking, department_code=booking.service.department_code)
+    qr = segno.make(f"SKB:{booking.reference}", error="m")
+    return render(request, "appointments/booking.html", {
+        "booking": booking, "key": key, "done": request.GET.get("done") == "1",
+        "qr_svg": qr.svg_inline(scale=4, title=_("Check-in code %(reference)s") % {"reference": booking.reference}),
+        "video_url": services.video_link(booking) if booking.service.is_online and booking.is_active else "",
+        "breadcrumbs": _crumbs({"label": _("My bookings"), "url": reverse("appointments:mine")} if request.user.is_authenticated else {"label": _("Booking")},
+                               {"label": booking.reference}),
+    })
+
+
+def booking_ics_file(request, reference):
+    booking, key = _owned(request, reference)
+    response = HttpResponse(booking_ics(booking), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="booking-{booking.reference}.ics"'
+    return response
+
+
+def cancel(request, reference):
+    booking, key = _owned(request, reference)
+    if request.method == "POST":
+        if booking.is_active:
+            services.cancel(booking, request=request)
+        url = reverse("appointments:booking", args=[booking.reference])
+        return redirect(url + (f"?key={key}" if key else ""))
+    return render(request, "appointments/cancel.html", {"booking": booking, "key": key,
+                                                          "breadcrumbs": _crumbs({"label": booking.reference})})
+
+
+def reschedule(request, reference):
+    """Choose another day (GET ?date=) and time; the move is one transaction."""
+    booking, key = _owned(request, reference)
+    if booking.status != Booking.Status.CONFIRMED:
+        return redirect(reverse("appointments:booking", args=[booking.reference]) + (f"?key={key}" if key else ""))
+    days = services.available_days(booking.service, booking.office)
+    chosen = request.GET.get("date") or request.POST.get("date") or ""
+    the_day = None
+    try:
+        the_day = date.fromisoformat(chosen) if chosen else None
+    except ValueError:
+        the_day = None
+    form, status = None, 200
+    if the_day:
+        all_slots, choices = _day_context(booking.service, booking.office, the_day)
+        choices = [(s, label) for s, label in choices if s.pk != booking.slot_id]
+        form = SlotForm(initial={"key": "reschedule"}, slots=choices)
+        if request.method == "POST":
+            form = SlotForm(request.POST, slots=[(s, _slot_label(s)) for s in all_slots if s.pk != booking.slot_id])
+            if form.is_valid():
+                try:
+                    with booking_gate.enter():
+                        services.reschedule(booking, form.cleaned_data["slot"], request=request)
+                    return redirect(reverse("appointments:booking", args=[booking.reference]) + f"?done=1{'&key=' + key if key else ''}")
+                except Full:
+                    form.add_error(None, _("Many people are booking right now. Please try again in a few seconds."))
+                    status = 503
+                except BookingRefused as refused:
+                    form.add_error("slot", refused.message)
+                    status = 409
+            else:
+                status = 400
+    return render(request, "appointments/reschedule.html", {
+        "booking": booking, "key": key, "days": days, "day": the_day, "form": form,
+        "breadcrumbs": _crumbs({"label": booking.reference, "url": reverse("appointments:booking", args=[booking.reference])},
+                               {"label": _("Change the time")}),
+    }, status=status)
+
+
+@login_required
+def mine(request):
+    bookings = Booking.objects.filter(user=request.user).select_related("service", "office", "slot").order_by("-slot__starts_at")
+    active = [b for b in bookings if b.is_active]
+    past = [b for b in bookings if not b.is_active][:20]
+    return render(request, "appointments/mine.html", {"active": active, "past": past,
+                                                        "breadcrumbs": _crumbs({"label": _("My bookings")})})
+
+
+def office_name(code):
+    office = Office.objects.filter(code=code).first()
+    return tr(office.name) if office else code

@@ -1,0 +1,112 @@
+"""JSON API and open data of the counter queue. Live reads answer 304 while nothing changed."""
+
+import csv
+import io
+from datetime import date, timedelta
+
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+
+from smartkoto.core.i18n import tr
+from smartkoto.municipality.models import Office
+
+from . import live, queries
+from .models import Ticket
+
+JSON = {"ensure_ascii": False}
+
+
+def offices(request):
+    rows = Office.objects.filter(counter_types__active=True).distinct()
+    return JsonResponse({"offices": [{"code": o.code, "name": o.name} for o in rows]}, json_dumps_params=JSON)
+
+
+def office_status(request, office):
+    office = get_object_or_404(Office, code=office)
+    etag = live.etag_for(office, "j")
+    if response := live.not_modified(request, etag):
+        return response
+    status = queries.office_status(office)
+    for counter in status["counters"]:
+        counter.pop("level", None)
+        counter["forecast"] = None
+    return live.tag(JsonResponse(status, json_dumps_params=JSON), etag)
+
+
+def ticket(request, token):
+    ticket = get_object_or_404(Ticket.objects.select_related("counter_type", "office"), token=token)
+    etag = live.etag_for(ticket.office, "jt" + ticket.token[:6])
+    if response := live.not_modified(request, etag):
+        return response
+    return live.tag(JsonResponse(queries.ticket_status(ticket), json_dumps_params=JSON), etag)
+
+
+def _range(request):
+    end = queries.today()
+    try:
+        end = date.fromisoformat(request.GET["to"]) if request.GET.get("to") else end
+        start = date.fromisoformat(request.GET["from"]) if request.GET.get("from") else end - timedelta(days=89)
+    except ValueError:
+        return None
+    if start > end or (end - start).days > 366:
+        return None
+    return start, end
+
+
+def congestion_history_csv(request):
+    """Hourly congestion history, open data (CC BY 4.0). ?from=YYYY-MM-DD&to=YYYY-MM-DD&office=CODE."""
+    span = _range(request)
+    if span is None:
+        return JsonResponse({"error": "range", "detail": "from/to must be YYYY-MM-DD, from <= to, at most 366 days"}, status=400)
+    office = Office.objects.filter(code=request.GET.get("office", "")).first() if request.GET.get("office") else None
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=queries.CONGESTION_HISTORY_FIELDS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(queries.congestion_history(*span, office=office))
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="koto-counter-congestion-{span[0]}-{span[1]}.csv"'
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+_counter = {"type": "object", "properties": {
+    "code": {"type": "string"}, "name": {"type": "string"}, "prefix": {"type": "string"},
+    "waiting": {"type": "integer"}, "now_calling": {"type": "string"},
+    "calling": {"type": "array", "items": {"type": "object"}},
+    "wait_min": {"type": "integer", "description": "estimated wait, lower bound (minutes)"},
+    "wait_max": {"type": "integer", "description": "estimated wait, upper bound (minutes)"}}}
+OPENAPI_SCHEMAS = {
+    "OfficeQueueStatus": {"type": "object", "properties": {
+        "office": {"type": "string"}, "office_name": {"type": "string"}, "version": {"type": "integer"},
+        "updated_at": {"type": "string", "format": "date-time"}, "counters": {"type": "array", "items": _counter}}},
+    "TicketStatus": {"type": "object", "properties": {
+        "display": {"type": "string"}, "status": {"type": "string", "enum": [s.value for s in Ticket.Status]},
+        "status_label": {"type": "string"}, "counter": {"type": "string"}, "ahead": {"type": "integer"},
+        "window": {"type": "string"}, "wait_min": {"type": "integer"}, "wait_max": {"type": "integer"},
+        "issued_at": {"type": "string", "format": "date-time"}, "version": {"type": "integer"}}},
+}
+_etag = [{"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"},
+          "description": "The ETag of the last answer; 304 while the queue is unchanged."}]
+OPENAPI_PATHS = {
+    "/api/counters/offices": {"get": {"tags": ["counters"], "summary": "Offices with a counter queue",
+                                      "responses": {"200": {"description": "offices"}}}},
+    "/api/counters/offices/{office}/status": {"get": {
+        "tags": ["counters"], "summary": "Congestion now: people waiting, number called, estimated wait range",
+        "parameters": [{"name": "office", "in": "path", "required": True, "schema": {"type": "string"}}, *_etag],
+        "responses": {"200": {"description": "status", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/OfficeQueueStatus"}}}},
+                      "304": {"description": "unchanged"}, "404": {"description": "unknown office"}}}},
+    "/api/counters/tickets/{token}": {"get": {
+        "tags": ["counters"], "summary": "One ticket: people ahead and estimated wait",
+        "parameters": [{"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}, *_etag],
+        "responses": {"200": {"description": "ticket", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TicketStatus"}}}},
+                      "304": {"description": "unchanged"}, "404": {"description": "unknown ticket"}}}},
+    "/api/counters/congestion-history.csv": {"get": {
+        "tags": ["counters"], "summary": "Hourly congestion history (open data, CSV, UTF-8 with BOM)",
+        "parameters": [
+            {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
+            {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}},
+            {"name": "office", "in": "query", "schema": {"type": "string"}}],
+        "responses": {"200": {"description": "CSV with columns " + ", ".join(queries.CONGESTION_HISTORY_FIELDS),
+                              "content": {"text/csv": {"schema": {"type": "string"}}}},
+                      "400": {"description": "bad range"}}}},
+}

@@ -1,0 +1,230 @@
+"""Reads of the counter queue: what live pages, the JSON API, managers' figures and open data need.
+
+`congestion_history()` and `CONGESTION_HISTORY_FIELDS` are the stable interface the open-data app
+imports; the same rows are published as CSV at /api/counters/congestion-history.csv.
+"""
+
+import math
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+from statistics import quantiles
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from smartkoto.core.i18n import tr
+
+from .models import CounterType, QueueState, Ticket
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+T = Ticket.Status
+HOURS = list(range(8, 17))  # 8:30–17:00 opening: hours 8..16
+RECENT_DAYS = 14
+HISTORY_WEEKS = 8
+
+
+def today():
+    return timezone.localtime(timezone.now(), TOKYO).date()
+
+
+def version(office):
+    return QueueState.objects.filter(office=office).values_list("version", flat=True).first() or 0
+
+
+def _round_down5(minutes):
+    return int(minutes // 5 * 5)
+
+
+def _round_up5(minutes):
+    return int(math.ceil(minutes / 5) * 5)
+
+
+def service_minutes(counter_type):
+    """(low, high) minutes per person from recent finished tickets (25th and 75th percentile)."""
+    since = timezone.now() - timedelta(days=RECENT_DAYS)
+    rows = (Ticket.objects.filter(counter_type=counter_type, status=T.SERVED, finished_at__gte=since, serving_at__isnull=False)
+            .order_by("-finished_at").values_list("serving_at", "finished_at")[:60])
+    durations = sorted(max((end - start).total_seconds() / 60, 0.5) for start, end in rows)
+    if len(durations) >= 4:
+        q = quantiles(durations, n=4)
+        return q[0], q[2]
+    if durations:
+        return min(durations), max(durations)
+    usual = counter_type.default_service_minutes
+    return usual * 0.5, usual * 1.5
+
+
+def open_windows(counter_type):
+    """Windows that called someone of this queue in the last hour (at least one)."""
+    since = timezone.now() - timedelta(hours=1)
+    windows = (Ticket.objects.filter(counter_type=counter_type, called_at__gte=since).exclude(window="")
+               .values_list("window", flat=True).distinct())
+    return max(len(set(windows)), 1)
+
+
+def wait_range(counter_type, ahead, windows=None, per_person=None):
+    """Estimated wait in minutes as a range, rounded to 5 minutes, from recent service times."""
+    if ahead <= 0:
+        return 0, 5
+    low, high = per_person or service_minutes(counter_type)
+    windows = windows or open_windows(counter_type)
+    return _round_down5(ahead * low / windows), max(_round_up5(ahead * high / windows), 5)
+
+
+def _waiting(counter_type, day):
+    return Ticket.objects.filter(counter_type=counter_type, issued_on=day, status=T.WAITING)
+
+
+def queue_summary(counter_type, day=None):
+    day = day or today()
+    waiting = _waiting(counter_type, day).count()
+    calling = list(Ticket.objects.filter(counter_type=counter_type, issued_on=day, status__in=[T.CALLED, T.SERVING])
+                   .order_by("-called_at").values("display", "window", "status")[:4])
+    low, high = wait_range(counter_type, waiting)
+    return {"code": counter_type.code, "name": tr(counter_type.name), "prefix": counter_type.prefix, "waiting": waiting,
+            "calling": calling, "now_calling": calling[0]["display"] if calling else "",
+            "wait_min": low, "wait_max": high, "level": level(waiting)}
+
+
+def level(waiting):
+    """Busy-ness band shown as words and colours: 0 quiet … 3 very busy."""
+    if waiting == 0:
+        return 0
+    if waiting <= 5:
+        return 1
+    if waiting <= 15:
+        return 2
+    return 3
+
+
+def office_status(office):
+    types = CounterType.objects.filter(office=office, active=True)
+    return {"office": office.code, "office_name": tr(office.name), "version": version(office),
+            "updated_at": timezone.localtime(timezone.now(), TOKYO).isoformat(timespec="seconds"),
+            "counters": [queue_summary(ct) for ct in types]}
+
+
+def recent_calls(office, limit=8):
+    return list(Ticket.objects.filter(office=office, issued_on=today(), status__in=[T.CALLED, T.SERVING])
+                .select_related("counter_type").order_by("-called_at")[:limit])
+
+
+def ticket_status(ticket):
+    ahead = 0
+    if ticket.status == T.WAITING:
+        ahead = (_waiting(ticket.counter_type, ticket.issued_on)
+                 .filter(Q(priority__gt=ticket.priority)
+                         | Q(priority=ticket.priority, waiting_since__lt=ticket.waiting_since)
+                         | Q(priority=ticket.priority, waiting_since=ticket.waiting_since, number__lt=ticket.number))
+                 .count())
+    low, high = wait_range(ticket.counter_type, ahead) if ticket.status == T.WAITING else (0, 0)
+    return {"display": ticket.display, "status": ticket.status, "status_label": str(ticket.get_status_display()),
+            "counter": tr(ticket.counter_type.name), "ahead": ahead, "window": ticket.window,
+            "wait_min": low, "wait_max": high, "issued_at": timezone.localtime(ticket.issued_at, TOKYO).isoformat(timespec="seconds"),
+            "version": version(ticket.office)}
+
+
+def hourly_forecast(counter_type, weekday=None):
+    """Average tickets issued per hour on this weekday over the last weeks, with a 0–3 busy level."""
+    weekday = today().weekday() if weekday is None else weekday
+    since = today() - timedelta(weeks=HISTORY_WEEKS)
+    issued = Ticket.objects.filter(counter_type=counter_type, issued_on__gte=since, issued_on__lt=today()).values_list("issued_on", "issued_at")
+    per_hour, days = defaultdict(int), set()
+    for day, at in issued:
+        if day.weekday() != weekday:
+            continue
+        days.add(day)
+        per_hour[timezone.localtime(at, TOKYO).hour] += 1
+    count = len(days) or 1
+    averages = {hour: per_hour[hour] / count for hour in HOURS}
+    top = max(averages.values()) if averages else 0
+    rows = []
+    for hour in HOURS:
+        avg = averages[hour]
+        band = 0 if not top else min(int(avg / top * 4), 3) if avg else 0
+        rows.append({"hour": hour, "label": f"{hour}:00", "average": round(avg, 1), "level": band,
+                     "width": 0 if not top else int(round(avg / top * 10))})
+    return {"weekday": weekday, "days": len(days), "hours": rows}
+
+
+# -- open data: hourly congestion history -----------------------------------------------------------
+CONGESTION_HISTORY_FIELDS = [
+    "date", "hour", "office_code", "office_name", "counter_code", "counter_name",
+    "tickets_issued", "tickets_called", "tickets_served", "no_shows", "average_wait_minutes", "longest_wait_minutes",
+]
+
+
+def congestion_history(start, end, office=None):
+    """Rows per day, hour (Asia/Tokyo), office and counter type between two dates (inclusive).
+
+    Waits are measured from issue to first call. No personal data: only counts and minutes.
+    """
+    qs = Ticket.objects.filter(issued_on__gte=start, issued_on__lte=end).select_related("counter_type", "office")
+    if office is not None:
+        qs = qs.filter(office=office)
+    groups = {}
+    for ticket in qs.order_by("issued_on", "office__code", "counter_type__order", "issued_at").iterator(chunk_size=2000):
+        hour = timezone.localtime(ticket.issued_at, TOKYO).hour
+        key = (ticket.issued_on, hour, ticket.office.code, ticket.counter_type.code)
+        row = groups.get(key)
+        if row is None:
+            row = groups[key] = {
+                "date": ticket.issued_on.isoformat(), "hour": hour, "office_code": ticket.office.code,
+                "office_name": tr(ticket.office.name, "ja"), "counter_code": ticket.counter_type.code,
+                "counter_name": tr(ticket.counter_type.name, "ja"), "tickets_issued": 0, "tickets_called": 0,
+                "tickets_served": 0, "no_shows": 0, "_waits": []}
+        row["tickets_issued"] += 1
+        if ticket.first_called_at:
+            row["tickets_called"] += 1
+            row["_waits"].append((ticket.first_called_at - ticket.issued_at).total_seconds() / 60)
+        if ticket.status == T.SERVED:
+            row["tickets_served"] += 1
+        elif ticket.status == T.NO_SHOW:
+            row["no_shows"] += 1
+    rows = []
+    for key in sorted(groups):
+        row = groups[key]
+        waits = row.pop("_waits")
+        row["average_wait_minutes"] = round(sum(waits) / len(waits), 1) if waits else ""
+        row["longest_wait_minutes"] = round(max(waits), 1) if waits else ""
+        rows.append(row)
+    return rows
+
+
+# -- managers' figures ------------------------------------------------------------------------------
+def figures(start, end, offices=None, department_codes=None):
+    """Waits and service times by hour and counter, no-show rate, booked vs walk-in share."""
+    qs = Ticket.objects.filter(issued_on__gte=start, issued_on__lte=end).select_related("counter_type", "office")
+    if offices:
+        qs = qs.filter(office__in=offices)
+    if department_codes is not None:
+        qs = qs.filter(counter_type__department_code__in=department_codes)
+    by_key = defaultdict(lambda: {"count": 0, "waits": [], "services": []})
+    for ticket in qs.iterator(chunk_size=2000):
+        hour = timezone.localtime(ticket.issued_at, TOKYO).hour
+        cell = by_key[(ticket.office.code, tr(ticket.counter_type.name), hour)]
+        cell["count"] += 1
+        if ticket.first_called_at:
+            cell["waits"].append((ticket.first_called_at - ticket.issued_at).total_seconds() / 60)
+        if ticket.status == T.SERVED and ticket.serving_at and ticket.finished_at:
+            cell["services"].append((ticket.finished_at - ticket.serving_at).total_seconds() / 60)
+    rows = []
+    for (office_code, counter, hour), cell in sorted(by_key.items()):
+        rows.append({"office": office_code, "counter": counter, "hour": hour, "count": cell["count"],
+                     "wait": round(sum(cell["waits"]) / len(cell["waits"]), 1) if cell["waits"] else None,
+                     "service": round(sum(cell["services"]) / len(cell["services"]), 1) if cell["services"] else None})
+    totals = qs.aggregate(
+        total=Count("id"), booked=Count("id", filter=Q(source=Ticket.Source.BOOKING)),
+        walk_in=Count("id", filter=~Q(source=Ticket.Source.BOOKING)),
+        no_show=Count("id", filter=Q(status=T.NO_SHOW)), served=Count("id", filter=Q(status=T.SERVED)))
+    decided = totals["no_show"] + totals["served"]
+    totals["no_show_rate"] = round(totals["no_show"] / decided * 100, 1) if decided else None
+    totals["booked_share"] = round(totals["booked"] / totals["total"] * 100, 1) if totals["total"] else None
+    totals["walk_in_share"] = round(totals["walk_in"] / totals["total"] * 100, 1) if totals["total"] else None
+    return {"rows": rows, "totals": totals}
+
+
+def day_bounds(day):
+    start = datetime.combine(day, time.min, TOKYO)
+    return start, start + timedelta(days=1)
