@@ -1,0 +1,303 @@
+"""The datastore: tabular versions loaded into `DatastoreRow` and queried like CKAN's datastore_search.
+
+A load writes rows under its own version and only then switches `Resource.datastore_version`, in one
+transaction, so readers see the previous version until the new one is complete. Rows of a failed load
+are deleted; rows of the replaced version are deleted after the switch.
+"""
+
+import csv
+import io
+import json
+
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.db.models.fields.json import KeyTransform
+from django.utils import timezone
+
+from smartkoto.core.text import normalize
+
+from . import tabular
+from .models import TABULAR_FORMATS, DatastoreRow, Resource, ResourceFile
+
+BATCH = 5000
+MAX_LIMIT = 32000
+DEFAULT_LIMIT = 100
+
+
+class QueryError(Exception):
+    """A datastore_search parameter is wrong: `errors` maps parameter → [messages]."""
+
+    def __init__(self, errors):
+        super().__init__(str(errors))
+        self.errors = errors
+
+
+def max_rows():
+    from django.conf import settings
+
+    return getattr(settings, "OPENDATA_MAX_ROWS", 5_000_000)
+
+
+def load(version: ResourceFile):
+    """Validate the version, load its rows if tabular, and make it live when everything succeeded."""
+    resource = version.resource
+    version.load_state = ResourceFile.Load.LOADING
+    version.load_error = ""
+    version.save(update_fields=["load_state", "load_error"])
+    with version.file.open("rb") as handle:
+        data = handle.read()
+    tabular_format = resource.format.upper() in TABULAR_FORMATS
+    guesser = None
+    report = None
+    if tabular_format:
+        header, _rows = tabular.read_rows(data, resource.format, tabular.Report())
+        if header is not None:
+            guesser = tabular.TypeGuesser(header, version.schema_id)
+        report = tabular.validate(data, resource.format, version.schema_id, max_rows=max_rows(), on_row=guesser)
+    if not tabular_format:
+        version.load_state = ResourceFile.Load.NONE
+        version.save(update_fields=["load_state"])
+        _make_live(resource, version, fields=None)
+        return version
+    version.report = report.as_dict()
+    version.encoding = report.encoding
+    version.rows_total = report.rows
+    if report.fatal:
+        version.load_state = ResourceFile.Load.REJECTED
+        version.save(update_fields=["report", "encoding", "rows_total", "load_state"])
+        return version
+    version.save(update_fields=["report", "encoding", "rows_total"])
+    header = report.columns
+    types = guesser.types()
+    fields = [{"id": name, "type": kind} for name, kind in zip(header, types)]
+    try:
+        _insert_rows(version, data, header, types)
+    except Exception as exc:  # a failed load must leave the previous version live
+        DatastoreRow.objects.filter(version=version).delete()
+        version.load_state = ResourceFile.Load.FAILED
+        version.load_error = f"{type(exc).__name__}: {exc}"[:2000]
+        version.save(update_fields=["load_state", "load_error"])
+        return version
+    _make_live(resource, version, fields)
+    return version
+
+
+def _insert_rows(version, data, header, types):
+    _header, rows = tabular.read_rows(data, version.resource.format, tabular.Report())
+    batch = []
+    loaded = 0
+    number = 0
+    for _line, cells in rows:
+        if len(cells) != len(header):
+            raise ValueError("the file changed while it was loaded")
+        number += 1
+        values = {name: tabular.typed(cell, kind) for name, kind, cell in zip(header, types, cells)}
+        batch.append(DatastoreRow(version=version, row_number=number, data=values, search_text=normalize(" ".join(cells))))
+        if len(batch) >= BATCH:
+            DatastoreRow.objects.bulk_create(batch)
+            loaded += len(batch)
+            batch = []
+            ResourceFile.objects.filter(pk=version.pk).update(rows_loaded=loaded)
+    if batch:
+        DatastoreRow.objects.bulk_create(batch)
+        loaded += len(batch)
+    version.rows_loaded = loaded
+    version.save(update_fields=["rows_loaded"])
+
+
+def _make_live(resource, version, fields):
+    with transaction.atomic():
+        resource = Resource.objects.select_for_update().get(pk=resource.pk)
+        previous = resource.datastore_version_id
+        resource.current = version
+        if fields is not None:
+            resource.datastore_version = version
+            resource.datastore_fields = fields
+        else:
+            resource.datastore_version = None
+            resource.datastore_fields = []
+        resource.save()
+        if fields is not None:
+            ResourceFile.objects.filter(pk=version.pk).update(load_state=ResourceFile.Load.LOADED)
+            version.load_state = ResourceFile.Load.LOADED
+        from .models import Dataset
+
+        Dataset.objects.filter(pk=resource.dataset_id).update(modified=timezone.now())
+    if previous and previous != version.pk:
+        DatastoreRow.objects.filter(version_id=previous).delete()
+
+
+# -- search -------------------------------------------------------------------------------------------
+def _as_list(value):
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return list(value)
+
+
+def _coerce(value, kind):
+    if value is None:
+        return None
+    if kind == "int":
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return value
+    if kind == "numeric":
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            return value
+    return str(value)
+
+
+def search(resource: Resource, params: dict, base_url=""):
+    """datastore_search for one resource. Raises QueryError for bad parameters."""
+    fields = [{"id": "_id", "type": "int"}] + list(resource.datastore_fields)
+    kinds = {f["id"]: f["type"] for f in fields}
+    errors = {}
+    try:
+        limit = min(int(params.get("limit", DEFAULT_LIMIT)), MAX_LIMIT)
+        offset = int(params.get("offset", 0))
+        if limit < 0 or offset < 0:
+            raise ValueError
+    except (TypeError, ValueError):
+        raise QueryError({"limit": ["limit and offset must be whole numbers ≥ 0"]}) from None
+    filters = params.get("filters") or {}
+    if isinstance(filters, str):
+        try:
+            filters = json.loads(filters)
+        except ValueError:
+            raise QueryError({"filters": ["filters must be a JSON object"]}) from None
+    if not isinstance(filters, dict):
+        raise QueryError({"filters": ["filters must be a JSON object"]})
+    for name in filters:
+        if name not in kinds:
+            errors.setdefault("filters", []).append(f'field "{name}" not in resource')
+    wanted = _as_list(params.get("fields")) or [f["id"] for f in fields]
+    for name in wanted:
+        if name not in kinds:
+            errors.setdefault("fields", []).append(f'field "{name}" not in resource')
+    sort_terms = []
+    for term in _as_list(params.get("sort")):
+        parts = term.replace('"', "").split()
+        name = " ".join(parts[:-1]) if len(parts) > 1 and parts[-1].lower() in ("asc", "desc") else " ".join(parts)
+        descending = len(parts) > 1 and parts[-1].lower() == "desc"
+        if name not in kinds:
+            errors.setdefault("sort", []).append(f'field "{name}" not in resource')
+        sort_terms.append((name, descending))
+    q = params.get("q") or ""
+    if isinstance(q, str) and q.strip().startswith("{"):
+        try:
+            q = json.loads(q)
+        except ValueError:
+            pass
+    if isinstance(q, dict):
+        for name in q:
+            if name not in kinds:
+                errors.setdefault("q", []).append(f'field "{name}" not in resource')
+    records_format = params.get("records_format", "objects")
+    if records_format not in ("objects", "lists", "csv", "tsv"):
+        errors.setdefault("records_format", []).append("must be one of objects, lists, csv, tsv")
+    if errors:
+        raise QueryError(errors)
+
+    rows = DatastoreRow.objects.filter(version_id=resource.datastore_version_id)
+    rows = _apply_filters(rows, filters, kinds)
+    if isinstance(q, dict):
+        for i, (name, text) in enumerate(q.items()):
+            rows = rows.alias(**{f"q_{i}": KeyTransform(name, "data")}).filter(**{f"q_{i}__icontains": str(text)})
+    elif q:
+        for word in str(q).split():
+            rows = rows.filter(search_text__contains=normalize(word))
+
+    order = []
+    for name, descending in sort_terms:
+        expr = F("row_number") if name == "_id" else KeyTransform(name, "data")
+        order.append(expr.desc(nulls_last=True) if descending else expr.asc(nulls_last=True))
+    distinct = str(params.get("distinct", "")).lower() in ("true", "1")
+    if distinct:
+        annotations = {f"f{i}": (F("row_number") if name == "_id" else KeyTransform(name, "data")) for i, name in enumerate(wanted)}
+        projected = rows.annotate(**annotations).values(*annotations).distinct()
+        projected = projected.order_by(*[(f"-f{wanted.index(n)}" if d else f"f{wanted.index(n)}") for n, d in sort_terms if n in wanted]
+                                       or list(annotations))
+        total = projected.count() if _include_total(params) else None
+        page = [[_decode(r[f"f{i}"]) for i in range(len(wanted))] for r in projected[offset:offset + limit]]
+    else:
+        rows = rows.order_by(*(order + [F("row_number").asc()]))
+        total = rows.count() if _include_total(params) else None
+        page = []
+        for row in rows.only("row_number", "data")[offset:offset + limit]:
+            record = dict(row.data)
+            record["_id"] = row.row_number
+            page.append([record.get(name) for name in wanted])
+    selected_fields = [f for f in fields if f["id"] in wanted]
+    selected_fields.sort(key=lambda f: wanted.index(f["id"]))
+    if records_format == "objects":
+        records = [dict(zip(wanted, values)) for values in page]
+    elif records_format == "lists":
+        records = page
+    else:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter="," if records_format == "csv" else "\t", lineterminator="\n")
+        writer.writerows([["" if v is None else v for v in values] for values in page])
+        records = buffer.getvalue()
+    start = f"/api/3/action/datastore_search?resource_id={resource.pk}"
+    result = {
+        "resource_id": str(resource.pk), "fields": selected_fields, "records": records, "limit": limit,
+        "records_format": records_format, "_links": {"start": start, "next": f"{start}&offset={offset + limit}" + (f"&limit={limit}" if limit != DEFAULT_LIMIT else "")},
+        "include_total": _include_total(params), "total_was_estimated": False,
+    }
+    if total is not None:
+        result["total"] = total
+    for key in ("filters", "q", "sort", "distinct", "offset"):
+        if key in params:
+            result[key] = params[key]
+    return result
+
+
+def _decode(value):
+    if isinstance(value, str) and connection.vendor == "postgresql":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _include_total(params):
+    return str(params.get("include_total", True)).lower() not in ("false", "0")
+
+
+def _apply_filters(rows, filters, kinds):
+    if not filters:
+        return rows
+    if connection.vendor == "postgresql":
+        # jsonb containment uses the GIN index on data.
+        scalar = {}
+        for name, value in filters.items():
+            values = value if isinstance(value, list) else [value]
+            if len(values) == 1:
+                scalar[name] = _coerce(values[0], kinds[name]) if name != "_id" else None
+            if name == "_id":
+                rows = rows.filter(row_number__in=[_coerce(v, "int") for v in values])
+            elif len(values) > 1:
+                condition = Q()
+                for v in values:
+                    condition |= Q(data__contains={name: _coerce(v, kinds[name])})
+                rows = rows.filter(condition)
+        scalar = {k: v for k, v in scalar.items() if k != "_id"}
+        if scalar:
+            rows = rows.filter(data__contains=scalar)
+        return rows
+    for i, (name, value) in enumerate(filters.items()):
+        values = value if isinstance(value, list) else [value]
+        if name == "_id":
+            rows = rows.filter(row_number__in=[_coerce(v, "int") for v in values])
+            continue
+        alias = f"filter_{i}"
+        rows = rows.alias(**{alias: KeyTransform(name, "data")})
+        typed_values = [_coerce(v, kinds[name]) for v in values]
+        rows = rows.filter(**({alias: typed_values[0]} if len(typed_values) == 1 else {f"{alias}__in": typed_values}))
+    return rows

@@ -1,0 +1,93 @@
+"""Live datasets: the platform's own data, published as CSV snapshots.
+
+A provider returns (header, rows) or None when its source app does not exist yet. `refresh(resource)`
+stores a new version of the resource from the provider, which goes through the same validation and
+datastore load as an upload. Providers read other apps only through their `queries.py`.
+"""
+
+import csv
+import io
+
+from smartkoto.core.i18n import tr
+
+_providers = {}
+
+
+def provider(name):
+    def register(fn):
+        _providers[name] = fn
+        return fn
+
+    return register
+
+
+def available(name):
+    fn = _providers.get(name)
+    return fn is not None and fn() is not None
+
+
+def rows_for(name):
+    fn = _providers.get(name)
+    return fn() if fn else None
+
+
+def refresh(resource, *, user=None, request=None, run_now=False):
+    """A new version of a live resource from its provider. Returns the version or None."""
+    from . import services
+
+    produced = rows_for(resource.live_source)
+    if produced is None:
+        return None
+    header, rows = produced
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return services.upload(resource, f"{resource.live_source}.csv", buffer.getvalue().encode("utf-8"),
+                           user=user, request=request, run_now=run_now)
+
+
+@provider("opendata_list")
+def opendata_list():
+    """The catalog itself in the older オープンデータ一覧 layout."""
+    from . import queries
+    from .models import FREQUENCIES, THEMES
+
+    frequency = dict(FREQUENCIES)
+    header = ["都道府県コード又は市区町村コード", "NO", "都道府県名", "市区町村名", "データ名称", "データ概要", "データ形式", "分類",
+              "更新頻度", "URL", "API対応有無", "ライセンス", "登録日", "最終更新日", "備考"]
+    rows = []
+    for number, ds in enumerate(queries.published().order_by("name"), start=1):
+        from .ckan import site_url
+        from django.urls import reverse
+
+        formats = ";".join(sorted({r.format for r in ds.resources.all()}))
+        themes = ";".join(THEMES[t][0] for t in ds.themes if t in THEMES) or "行財政"
+        rows.append(["131083", number, "東京都", "江東区", tr(ds.title, "ja"), tr(ds.notes, "ja")[:200], formats or "CSV", themes,
+                     str(frequency.get(ds.frequency, "")), site_url() + reverse("opendata:dataset", args=[ds.name]),
+                     "有" if any(r.datastore_active for r in ds.resources.all()) else "無", ds.license_info()["title"],
+                     ds.created.date().isoformat(), ds.modified.date().isoformat(), ""])
+    return header, rows
+
+
+@provider("procedures")
+def procedures():
+    """The procedure catalog with online status. Uses smartkoto.procedures.queries when it offers
+    `open_data_rows()` → (header, rows); until then this dataset is not published (documented seam)."""
+    try:
+        from smartkoto.procedures import queries as procedure_queries
+    except ImportError:
+        return None
+    fn = getattr(procedure_queries, "open_data_rows", None)
+    return fn() if fn else None
+
+
+@provider("counter_congestion")
+def counter_congestion():
+    """Hourly counter congestion history. Uses smartkoto.counters.queries.open_data_rows() when it exists."""
+    try:
+        from smartkoto.counters import queries as counter_queries
+    except ImportError:
+        return None
+    fn = getattr(counter_queries, "open_data_rows", None)
+    return fn() if fn else None

@@ -1,0 +1,71 @@
+"""Reads of the open data catalog that other apps (and this app's views and APIs) use."""
+
+from django.db.models import Prefetch
+
+from smartkoto.core.text import matches, normalize
+
+from .models import Dataset, Resource
+
+
+def published():
+    return (Dataset.objects.filter(state=Dataset.State.PUBLISHED)
+            .prefetch_related(Prefetch("resources", queryset=Resource.objects.select_related("current"))))
+
+
+def dataset(name_or_id, include_unpublished=False):
+    qs = Dataset.objects.all() if include_unpublished else published()
+    found = qs.filter(name=name_or_id).first()
+    if found is None:
+        try:
+            found = qs.filter(pk=name_or_id).first()
+        except Exception:  # not a UUID
+            found = None
+    return found
+
+
+def resource(resource_id, include_unpublished=False):
+    qs = Resource.objects.select_related("dataset", "current", "datastore_version")
+    if not include_unpublished:
+        qs = qs.filter(dataset__state=Dataset.State.PUBLISHED)
+    try:
+        return qs.filter(pk=resource_id).first()
+    except Exception:  # not a UUID
+        return None
+
+
+def search(q="", filters=None, datasets=None):
+    """Published datasets matching every word of `q` (Japanese-aware) and every facet filter.
+
+    `filters` maps facet → list of values: organization, tags, res_format, groups, license_id.
+    The catalog is small (hundreds of datasets), so matching happens in Python on the stored key.
+    """
+    filters = filters or {}
+    result = []
+    for ds in datasets if datasets is not None else published():
+        if q and not matches(q, ds.search_text):
+            continue
+        values = facet_values(ds)
+        if all(any(normalize(v) in {normalize(x) for x in values.get(facet, [])} for v in wanted)
+               for facet, wanted in filters.items() if wanted):
+            result.append(ds)
+    return result
+
+
+def facet_values(ds):
+    return {
+        "organization": [ds.department_code],
+        "tags": list(ds.tags),
+        "groups": list(ds.themes),
+        "res_format": sorted({r.format for r in ds.resources.all()}),
+        "license_id": [ds.license_id],
+    }
+
+
+def facets(datasets, fields=("organization", "tags", "res_format", "groups", "license_id"), limit=50):
+    counts = {field: {} for field in fields}
+    for ds in datasets:
+        values = facet_values(ds)
+        for field in fields:
+            for value in values.get(field, []):
+                counts[field][value] = counts[field].get(value, 0) + 1
+    return {field: dict(sorted(items.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]) for field, items in counts.items()}
