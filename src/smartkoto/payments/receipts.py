@@ -28,6 +28,7 @@ def build_pdf(payment, payer_name=""):
     width, height = size
     pdf.setTitle(f"領収書 {receipt_number(payment)}")
     pdf.setAuthor("江東区")
+    pdf.setSubject(f"Receipt {receipt_number(payment)} {payment.captured_yen} JPY")
     pdf.setFont(FONT, 22)
     pdf.drawCentredString(width / 2, height - 22 * mm, "領　収　書")
     pdf.setFont(FONT, 10)
