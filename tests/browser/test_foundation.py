@@ -1,0 +1,169 @@
+"""The foundation in a real browser: staff sign-in with TOTP (and first-time enrolment), the language
+switch, axe-core on every foundation page in Japanese and English, and the layout at 320 px."""
+
+import re
+
+import pyotp
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LANGUAGES = ["", "/en"]  # Japanese at /, English under /en/
+
+
+def check_page(page, axe, label):
+    """axe-core finds nothing, and at 320 px wide nothing scrolls sideways."""
+    axe(page, label)
+    size = page.viewport_size
+    page.set_viewport_size({"width": 320, "height": 700})
+    try:
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, f"{label}: the page is {width}px wide at a 320px viewport"
+    finally:
+        page.set_viewport_size(size)
+
+
+def expected_lang(prefix):
+    return "en" if prefix == "/en" else "ja"
+
+
+@pytest.fixture
+def auditor(make_staff):
+    user = make_staff(username="dx-auditor", department="dx", role=["dx_admin", "auditor"])
+    return user
+
+
+def test_staff_signs_in_with_password_and_totp_and_sees_the_staff_home(page, site, make_staff, browser_sign_in_staff):
+    from django.utils import timezone
+
+    from smartkoto.identity.models import TOTPDevice
+
+    user = make_staff(username="kumin-case")
+    TOTPDevice.objects.create(user=user, secret=pyotp.random_base32(), confirmed_at=timezone.now())
+    browser_sign_in_staff(page, site, user)
+    assert page.url == f"{site}/staff/"
+    assert page.locator("html").get_attribute("lang") == "ja"
+    assert page.locator("h1").inner_text() == "職員ホーム"
+    assert page.locator(".site-header--staff").count() == 1
+
+
+def test_staff_enrols_an_authenticator_the_first_time(page, site, make_staff):
+    from smartkoto.identity.models import TOTPDevice
+
+    user = make_staff(username="new-staff")
+    page.goto(f"{site}/en/staff/sign-in/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "correct horse battery staple")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/staff/sign-in/code/")
+    assert page.locator(".qr svg").is_visible()
+    secret = page.get_by_test_id("totp-secret").inner_text().strip()
+    assert re.fullmatch(r"[A-Z2-7]{16,}", secret)
+    assert TOTPDevice.objects.get(user=user).confirmed_at is None
+    page.fill("#id_code", pyotp.TOTP(secret).now())
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{site}/en/staff/")
+    assert page.locator("h1").inner_text() == "Staff home"
+    assert TOTPDevice.objects.get(user=user).confirmed_at is not None
+
+
+def test_language_switch_changes_the_visible_strings_and_back(page, site, koto):
+    page.goto(f"{site}/")
+    assert page.locator("html").get_attribute("lang") == "ja"
+    japanese_heading = page.locator("h1").inner_text()
+    japanese_nav = page.locator(".site-footer").inner_text()
+    page.locator("a.site-header__lang[hreflang=en]").click()
+    page.wait_for_url(f"{site}/en/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text() == "Koto City online services"
+    assert page.locator("h1").inner_text() != japanese_heading
+    assert page.locator(".site-footer").inner_text() != japanese_nav
+    assert "Accessibility statement" in page.locator(".site-footer").inner_text()
+    page.locator("a.site-header__lang[hreflang=ja]").click()
+    page.wait_for_url(f"{site}/")
+    assert page.locator("html").get_attribute("lang") == "ja"
+    assert page.locator("h1").inner_text() == japanese_heading
+
+
+def test_language_switch_keeps_the_page(page, site, koto):
+    page.goto(f"{site}/accessibility/")
+    page.locator("a.site-header__lang[hreflang=en]").click()
+    page.wait_for_url(f"{site}/en/accessibility/")
+    assert page.locator("h1").inner_text() == "Accessibility statement"
+
+
+@pytest.mark.parametrize("prefix", LANGUAGES, ids=["ja", "en"])
+def test_public_pages_pass_axe_and_fit_320px(page, site, koto, axe, prefix):
+    for path in ("/", "/accessibility/", "/privacy/", "/sign-in/", "/staff/sign-in/"):
+        page.goto(f"{site}{prefix}{path}")
+        assert page.locator("html").get_attribute("lang") == expected_lang(prefix)
+        check_page(page, axe, f"{prefix}{path}")
+    response = page.goto(f"{site}{prefix}/no-such-page/")
+    assert response.status == 404
+    check_page(page, axe, f"{prefix} 404 page")
+
+
+@pytest.mark.parametrize("prefix", LANGUAGES, ids=["ja", "en"])
+def test_pages_with_errors_pass_axe(page, site, koto, axe, prefix):
+    page.goto(f"{site}{prefix}/sign-in/")
+    page.fill("#id_email", "not-an-address")
+    page.locator("form:has(#id_email) button[type=submit]").click()
+    page.wait_for_selector(".error-summary")
+    assert page.title().startswith("エラー:" if prefix == "" else "Error:")
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    assert page.locator("#id_email").get_attribute("aria-invalid") == "true"
+    check_page(page, axe, f"{prefix}/sign-in/ with an error")
+
+    page.goto(f"{site}{prefix}/staff/sign-in/")
+    page.fill("#id_username", "nobody")
+    page.locator("main button[type=submit]").click()
+    page.wait_for_selector(".error-summary")
+    check_page(page, axe, f"{prefix}/staff/sign-in/ with an error")
+
+
+@pytest.mark.parametrize("prefix", LANGUAGES, ids=["ja", "en"])
+def test_resident_pages_pass_axe(page, site, koto, axe, prefix):
+    page.goto(f"{site}{prefix}/sign-in/")
+    page.locator("form[action$='/sign-in/start/'] button").click()
+    page.wait_for_url("**/dev-oidc/authorize**")
+    assert page.locator("html").get_attribute("lang") == expected_lang(prefix)
+    check_page(page, axe, f"development provider ({prefix or 'ja'})")
+    page.locator("#resident-0").check()
+    page.locator("button[name=sign_in]").click()
+    page.wait_for_url("**/my/profile/")
+    check_page(page, axe, f"{prefix}/my/profile/")
+    page.goto(f"{site}{prefix}/my/profile/")
+    page.fill("#id_phone", "call me")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_selector(".error-summary")
+    assert page.locator("#id_phone").get_attribute("aria-invalid") == "true"
+    check_page(page, axe, f"{prefix}/my/profile/ with an error")
+
+
+@pytest.mark.parametrize("prefix", LANGUAGES, ids=["ja", "en"])
+def test_staff_pages_pass_axe(page, site, axe, auditor, prefix):
+    import pyotp as otp
+
+    from smartkoto.core import audit
+    from smartkoto.identity.models import TOTPDevice
+
+    audit.record("test.seeded", actor_kind="system", department_code="kumin")
+    page.goto(f"{site}{prefix}/staff/sign-in/")
+    page.fill("#id_username", auditor.username)
+    page.fill("#id_password", "correct horse battery staple")
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url("**/staff/sign-in/code/")
+    check_page(page, axe, f"{prefix} staff code page (enrolling)")
+    page.fill("#id_code", "000000" if otp.TOTP(TOTPDevice.objects.get(user=auditor).secret).now() != "000000" else "111111")
+    page.locator("main button[type=submit]").click()
+    page.wait_for_selector(".error-summary")
+    check_page(page, axe, f"{prefix} staff code page with an error")
+    page.fill("#id_code", otp.TOTP(TOTPDevice.objects.get(user=auditor).secret).now())
+    page.locator("main button[type=submit]").click()
+    page.wait_for_url(f"{site}{prefix}/staff/")
+    check_page(page, axe, f"{prefix}/staff/")
+    page.goto(f"{site}{prefix}/staff/audit/?verify=1")
+    assert page.locator("table.dads-table tbody tr").count() >= 1
+    check_page(page, axe, f"{prefix}/staff/audit/")
+    page.goto(f"{site}{prefix}/staff/outbox/")
+    check_page(page, axe, f"{prefix}/staff/outbox/")
