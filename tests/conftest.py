@@ -20,6 +20,16 @@ CHROMIUM_FLAGS = [
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
+# -- isolation ------------------------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: no sign-in lock, used code or rate count from another test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 # -- data ---------------------------------------------------------------------------------------
 @pytest.fixture
 def koto(db):

@@ -176,6 +176,26 @@ def test_staff_login_locks_after_the_configured_failures(client, make_staff, set
     assert AuditRecord.objects.filter(action="identity.staff_sign_in_failed").count() == 3
 
 
+def test_one_staff_members_lock_does_not_lock_colleagues_behind_the_same_address(client, make_staff, settings):
+    settings.STAFF_LOGIN_MAX_FAILURES = 3
+    careless = _confirmed_staff(make_staff, username="careless")
+    colleague = _confirmed_staff(make_staff, username="colleague")
+    for _ in range(3):
+        client.post("/staff/sign-in/", {"username": careless.username, "password": "wrong password!"})
+    response = client.post("/staff/sign-in/", {"username": colleague.username, "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"].endswith("/staff/sign-in/code/")
+
+
+def test_many_failures_from_one_address_lock_every_account_from_it(client, make_staff, settings):
+    settings.STAFF_LOGIN_MAX_FAILURES = 3
+    settings.STAFF_LOGIN_MAX_FAILURES_PER_ADDRESS = 4
+    user = _confirmed_staff(make_staff)
+    for name in ("guess-1", "guess-2", "guess-3", "guess-4"):
+        client.post("/staff/sign-in/", {"username": name, "password": "wrong password!"})
+    response = client.post("/en/staff/sign-in/", {"username": user.username, "password": PASSWORD})
+    assert "Too many failed attempts" in response.content.decode()
+
+
 def test_staff_login_is_not_locked_before_the_limit(client, make_staff, settings):
     settings.STAFF_LOGIN_MAX_FAILURES = 3
     user = _confirmed_staff(make_staff)

@@ -194,6 +194,9 @@ OIDC_PRIVATE_KEY_FILE = env("SMARTKOTO_OIDC_PRIVATE_KEY_FILE", "")
 OIDC_ACR_VALUES = env("SMARTKOTO_OIDC_ACR_VALUES", "")
 DEVELOPMENT_OIDC_ENABLED = env_bool("SMARTKOTO_DEVELOPMENT_OIDC", not PRODUCTION)
 STAFF_LOGIN_MAX_FAILURES = int(env("SMARTKOTO_STAFF_LOGIN_MAX_FAILURES", 5))
+# Per client address the limit is higher: behind a proxy every member of staff shares one address, and
+# one person's typos must not lock everyone out. It still stops one machine from guessing many accounts.
+STAFF_LOGIN_MAX_FAILURES_PER_ADDRESS = int(env("SMARTKOTO_STAFF_LOGIN_MAX_FAILURES_PER_ADDRESS", 50))
 STAFF_LOGIN_LOCK_SECONDS = int(env("SMARTKOTO_STAFF_LOGIN_LOCK_SECONDS", 15 * 60))
 
 # --- language, time ---------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """Settings for the test suite: the same settings, with a throw-away data folder, tasks run inline,
-and a file-backed SQLite test database so parallel clients really share it."""
+a file-backed SQLite test database so parallel clients really share it, and an in-process cache that
+tests/conftest.py empties before every test (rate-limit counters and one-time codes live in the cache;
+the database cache table is not emptied between transactional tests)."""
 
 import os
 import tempfile
@@ -15,3 +17,6 @@ from .settings import DATABASES, DATA_DIR  # noqa: E402
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not os.environ.get("SMARTKOTO_TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+
+if not os.environ.get("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "smartkoto-tests"}}

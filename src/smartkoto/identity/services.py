@@ -104,8 +104,13 @@ def _throttle_keys(username, request):
     return [f"stafflogin:user:{username.lower()}", f"stafflogin:ip:{audit.client_ip(request)}"]
 
 
+def _throttle_limits():
+    return [settings.STAFF_LOGIN_MAX_FAILURES,
+            getattr(settings, "STAFF_LOGIN_MAX_FAILURES_PER_ADDRESS", settings.STAFF_LOGIN_MAX_FAILURES * 10)]
+
+
 def staff_login_locked(username, request):
-    return any((cache.get(key) or 0) >= settings.STAFF_LOGIN_MAX_FAILURES for key in _throttle_keys(username, request))
+    return any((cache.get(key) or 0) >= limit for key, limit in zip(_throttle_keys(username, request), _throttle_limits()))
 
 
 def _count_failure(username, request, reason):
