@@ -2,6 +2,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from smartkoto.core import audit
@@ -35,5 +36,5 @@ def attachment(request, pk):
     item = get_object_or_404(OutboxAttachment, pk=pk)
     audit.record("notifications.attachment_download", request=request, target=item)
     response = HttpResponse(bytes(item.content), content_type=item.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{item.filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, item.filename)  # safe for Japanese names and quotes
     return response
