@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import api
 
 app_name = "applications_api"
-urlpatterns = []
+urlpatterns = [
+    path("cases", api.cases, name="cases"),
+    path("cases/<str:reference>", api.case, name="case"),
+]

@@ -1,6 +1,20 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ApplicationsConfig(AppConfig):
     name = "smartkoto.applications"
     label = "applications"
+    verbose_name = _("Applications")
+
+    def ready(self):
+        from smartkoto.core import navigation, openapi
+
+        from .api import OPENAPI_PATHS, OPENAPI_SCHEMAS
+
+        navigation.register("public", "applications:mine", _("My applications"), order=20,
+                            visible=lambda user: user.is_authenticated and getattr(user, "kind", "") == "resident")
+        navigation.register("staff", "applications_staff:inbox", _("Cases"), order=10,
+                            visible=lambda user: user.is_authenticated and user.has_staff_role())
+        openapi.register_paths(OPENAPI_PATHS, schemas=OPENAPI_SCHEMAS,
+                               tags=[{"name": "cases", "description": "Submitted applications (案件) for the ward's systems; service token needed."}])

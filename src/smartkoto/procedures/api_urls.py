@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import api
 
 app_name = "procedures_api"
-urlpatterns = []
+urlpatterns = [
+    path("", api.catalog, name="catalog"),
+    path("<slug:slug>", api.detail, name="detail"),
+]

@@ -1,0 +1,126 @@
+"""A4 PDFs: the receipt (受付票) and the decision letter (決定通知書), with the built-in Japanese CID fonts
+(no font files to install)."""
+
+import io
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+from smartkoto.core.i18n import tr
+from smartkoto.procedures import queries as procedures
+
+GOTHIC, MINCHO = "HeiseiKakuGo-W5", "HeiseiMin-W3"
+_registered = False
+
+
+def _fonts():
+    global _registered
+    if not _registered:
+        pdfmetrics.registerFont(UnicodeCIDFont(GOTHIC))
+        pdfmetrics.registerFont(UnicodeCIDFont(MINCHO))
+        _registered = True
+
+
+class Writer:
+    def __init__(self, title):
+        _fonts()
+        self.buffer = io.BytesIO()
+        self.pdf = canvas.Canvas(self.buffer, pagesize=A4, pageCompression=1)
+        self.pdf.setTitle(title)
+        self.pdf.setAuthor("江東区 Smart KOTO")
+        self.y = A4[1] - 25 * mm
+
+    def line(self, text, font=MINCHO, size=10.5, gap=6.5):
+        width = A4[0] - 40 * mm
+        text = str(text)
+        while text:
+            cut = len(text)
+            while pdfmetrics.stringWidth(text[:cut], font, size) > width and cut > 1:
+                cut -= 1
+            self._ensure_room()
+            self.pdf.setFont(font, size)
+            self.pdf.drawString(20 * mm, self.y, text[:cut])
+            self.y -= gap * mm * size / 10.5
+            text = text[cut:]
+
+    def _ensure_room(self):
+        if self.y < 20 * mm:
+            self.pdf.showPage()
+            self.y = A4[1] - 25 * mm
+
+    def space(self, amount=4):
+        self.y -= amount * mm
+
+    def finish(self):
+        self.pdf.showPage()
+        self.pdf.save()
+        return self.buffer.getvalue()
+
+
+def receipt(application):
+    """受付票: reference, procedure, date, fee and the answers as given."""
+    with override("ja"):
+        version = application.form_version
+        writer = Writer(f"受付票 {application.reference}")
+        writer.line("江東区 Smart KOTO オンライン窓口", GOTHIC, 10)
+        writer.space()
+        writer.line("申請受付票（Receipt）", GOTHIC, 18, 9)
+        writer.space()
+        writer.line(f"受付番号 Reference: {application.reference}", GOTHIC, 14, 8)
+        writer.line(f"手続 Procedure: {tr(application.procedure.name, 'ja')} / {tr(application.procedure.name, 'en')}")
+        submitted = timezone.localtime(application.submitted_at)
+        writer.line(f"受付日時 Received: {submitted:%Y-%m-%d %H:%M} ({procedures.format_date(submitted.date())})")
+        writer.line(f"申請者 Applicant: {application.applicant_name}")
+        writer.line(f"手数料 Fee: {application.fee_amount:,}円")
+        writer.line(f"様式 Form version: {version.number}")
+        writer.space()
+        writer.line("申請内容 Answers", GOTHIC, 12, 7)
+        for step, rows in procedures.summary(version.definition, application.answers):
+            writer.line(f"■ {tr(step['title'], 'ja')}", GOTHIC, 10.5)
+            for index, row in enumerate(rows):
+                if len(rows) > 1:
+                    writer.line(f"（{index + 1}）", GOTHIC, 10)
+                for field, value in row:
+                    writer.line(f"  {tr(field['label'], 'ja')}: {value}")
+        writer.space()
+        writer.line("申請状況は「申請状況」のページで確認できます。" , MINCHO, 10)
+        writer.line(f"{settings.BASE_URL}/applications/", MINCHO, 10)
+        return writer.finish()
+
+
+def decision_letter(application):
+    """決定通知書 for an approved or rejected application."""
+    with override("ja"):
+        writer = Writer(f"決定通知書 {application.reference}")
+        writer.line("江東区長", GOTHIC, 11)
+        writer.space()
+        writer.line("決定通知書（Notice of decision）", GOTHIC, 18, 9)
+        writer.space()
+        writer.line(f"{application.applicant_name} 様")
+        writer.line(f"受付番号 Reference: {application.reference}")
+        writer.line(f"手続 Procedure: {tr(application.procedure.name, 'ja')}")
+        decided = timezone.localtime(application.decided_at or timezone.now())
+        writer.line(f"決定日 Date: {procedures.format_date(decided.date())}")
+        writer.space()
+        approved = application.status == "approved" or application.events.filter(to_status="approved").exists()
+        if approved:
+            writer.line("上記の申請について、承認することに決定しましたので通知します。", MINCHO, 12, 8)
+            writer.line("Your application above has been approved.", MINCHO, 10)
+        else:
+            writer.line("上記の申請について、承認しないことに決定しましたので通知します。", MINCHO, 12, 8)
+            writer.line("Your application above has not been approved.", MINCHO, 10)
+            reason = application.events.filter(to_status="rejected").order_by("-created_at").values_list("text", flat=True).first()
+            if reason:
+                writer.line(f"理由 Reason: {reason}")
+            writer.space()
+            writer.line("この決定に不服がある場合は、決定があったことを知った日の翌日から起算して3か月以内に、江東区長に対して審査請求をすることができます。", MINCHO, 9)
+        writer.space()
+        writer.line(f"{tr(application.procedure.department.name, 'ja')}（{application.procedure.department.phone}）", GOTHIC, 10)
+        return writer.finish()

@@ -1,0 +1,272 @@
+"""What can happen to an application: start, save a step, submit, withdraw, answer a request; and in the
+back office: change status (through workflow.py), assign, message, note. Each write is one transaction
+with its audit record; emails and PDFs go to background tasks after commit."""
+
+import hashlib
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from smartkoto.core import audit
+from smartkoto.municipality.calendar import add_business_days
+from smartkoto.procedures import queries as procedures
+
+from . import attachments, workflow
+from .models import Application, CaseEvent, ReferenceCounter
+from .workflow import Status
+
+
+class NotAvailable(Exception):
+    """The procedure has no live form, or the applicant's sign-in is not strong enough."""
+
+
+class Incomplete(Exception):
+    def __init__(self, step_id):
+        super().__init__(step_id)
+        self.step_id = step_id
+
+
+def _profile(user):
+    return getattr(user, "profile", None) if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def start(procedure, *, request):
+    """A draft on the live form version; a signed-in resident's existing draft is resumed instead."""
+    user = request.user if request.user.is_authenticated and request.user.kind == "resident" else None
+    level = _profile(user).assurance_level if _profile(user) else 0
+    if level < procedure.assurance_level:
+        raise NotAvailable("assurance")
+    if user is not None:
+        existing = Application.objects.filter(applicant=user, procedure=procedure, status=Status.DRAFT).order_by("-created_at").first()
+        if existing:
+            return existing
+    version = procedures.live_version(procedure)
+    if version is None:
+        raise NotAvailable("no form")
+    with transaction.atomic():
+        application = Application.objects.create(procedure=procedure, form_version=version, department_code=procedure.department.code, applicant=user)
+        audit.record("applications.draft_started", request=request, target=application, department_code=application.department_code,
+                     detail={"procedure": procedure.slug, "version": version.number})
+    return application
+
+
+def save_step(application, step_id, page, *, request):
+    """Store one validated step page (and its files). Raises ValidationError for a refused file."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if not application.is_draft:
+            return application
+        answers = dict(application.answers)
+        old = answers.get(step_id)
+        value = page.cleaned_answers()
+        rows = value if isinstance(value, list) else [value]
+        old_rows = old if isinstance(old, list) else [old or {}]
+        for index, row in enumerate(rows):
+            for field in page.step["fields"]:
+                if field["type"] == "file" and index < len(old_rows) and old_rows[index].get(field["name"]):
+                    row[field["name"]] = old_rows[index][field["name"]]
+        for row_index, name, upload in page.uploads():
+            stored = attachments.store(application, upload, field_name=name, row=row_index)
+            rows[row_index or 0][name] = {"attachment": str(stored.public_id), "name": stored.original_name}
+        answers[step_id] = rows if page.repeat else rows[0]
+        answers.get("_partial", {}).pop(step_id, None)
+        application.answers = answers
+        application.save(update_fields=["answers", "updated_at"])
+    return application
+
+
+def autosave(application, step_id, raw):
+    """Keep what was typed on a step that is not complete yet, so a closed tab loses nothing."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if not application.is_draft:
+            return application
+        answers = dict(application.answers)
+        answers.setdefault("_partial", {})[step_id] = raw
+        application.answers = answers
+        application.save(update_fields=["answers", "updated_at"])
+    return application
+
+
+def missing_step(application):
+    """The first step that still needs answers (None when all are done)."""
+    definition = application.form_version.definition
+    for step in procedures.steps(definition):
+        if step["id"] not in application.answers:
+            repeat = step.get("repeat")
+            if repeat and int(repeat.get("min", 0)) == 0:
+                continue
+            return step["id"]
+    return None
+
+
+def next_reference():
+    """KT-2026-000123: the year and a counter taken under a row lock (serialised by the database)."""
+    year = timezone.localdate().year
+    prefix = str(year)
+    ReferenceCounter.objects.get_or_create(prefix=prefix)
+    counter = ReferenceCounter.objects.select_for_update().get(prefix=prefix)
+    counter.value += 1
+    counter.save(update_fields=["value"])
+    return f"KT-{year}-{counter.value:06d}"
+
+
+def submit(application, *, request):
+    """Submit once. A replayed or double-clicked submit returns the application already submitted."""
+    from . import tasks
+
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if not application.is_draft:
+            return application
+        missing = missing_step(application)
+        if missing:
+            raise Incomplete(missing)
+        procedure = application.procedure
+        answers = {k: v for k, v in application.answers.items() if not k.startswith("_")}
+        flat = procedures.flat_answers(answers)
+        profile = _profile(application.applicant)
+        application.answers = answers
+        application.reference = next_reference()
+        application.status = Status.RECEIVED
+        application.submitted_at = timezone.now()
+        application.fee_amount = procedures.fee_for(procedure, answers)
+        application.applicant_name = (flat.get("full_name") or (profile.full_name if profile else "") or "")[:200]
+        application.applicant_email = flat.get("email") or (profile.email if profile else "") or application.guest_email
+        application.due_on = add_business_days(timezone.localdate(), max(procedure.processing_days, 1))
+        application.save()
+        CaseEvent.objects.create(application=application, kind=CaseEvent.Kind.SUBMITTED, from_status=Status.DRAFT, to_status=Status.RECEIVED,
+                                 actor=application.applicant)
+        audit.record("applications.submitted", request=request, target=application, department_code=application.department_code,
+                     detail={"reference": application.reference, "procedure": procedure.slug, "version": application.form_version.number,
+                             "fee": application.fee_amount})
+        pk = application.pk
+        transaction.on_commit(lambda: tasks.send_receipt.enqueue(pk))
+    return application
+
+
+def withdraw(application, *, request):
+    return _move(application, Status.WITHDRAWN, workflow.RESIDENT, request=request)
+
+
+def respond(application, text, uploads, *, request):
+    """The resident answers a request for more information, with documents; the case goes back to review."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        workflow.check(application.status, Status.IN_REVIEW, workflow.RESIDENT)
+        event = CaseEvent.objects.create(application=application, kind=CaseEvent.Kind.MESSAGE_FROM_RESIDENT, text=text,
+                                         from_status=application.status, to_status=Status.IN_REVIEW, actor=application.applicant)
+        for upload in uploads:
+            attachments.store(application, upload, event=event)
+        application.status = Status.IN_REVIEW
+        application.save(update_fields=["status", "updated_at"])
+        audit.record("applications.resident_responded", request=request, target=application, department_code=application.department_code,
+                     detail={"files": len(uploads)})
+    return application
+
+
+def _move(application, target, actor, *, request, text=""):
+    from . import tasks
+
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        workflow.check(application.status, target, actor)
+        previous = application.status
+        application.status = target
+        if target in (Status.APPROVED, Status.REJECTED):
+            application.decided_at = timezone.now()
+        if target in (Status.COMPLETED, Status.WITHDRAWN):
+            application.completed_at = timezone.now()
+        application.save()
+        event = CaseEvent.objects.create(application=application, kind=CaseEvent.Kind.STATUS, from_status=previous, to_status=target, text=text,
+                                         actor=request.user if request.user.is_authenticated else None)
+        audit.record("applications.status_changed", request=request, target=application, department_code=application.department_code,
+                     detail={"from": previous, "to": target})
+        if actor == workflow.STAFF:
+            event_id = event.pk
+            transaction.on_commit(lambda: tasks.notify_resident.enqueue(event_id))
+    return application
+
+
+def transition(application, target, *, request, text=""):
+    return _move(application, target, workflow.STAFF, request=request, text=text)
+
+
+def assign(application, staff_user, *, request):
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        application.assigned_to = staff_user
+        application.save(update_fields=["assigned_to", "updated_at"])
+        CaseEvent.objects.create(application=application, kind=CaseEvent.Kind.ASSIGNED, actor=request.user,
+                                 text=staff_user.get_full_name() or staff_user.username if staff_user else "")
+        audit.record("applications.assigned", request=request, target=application, department_code=application.department_code,
+                     detail={"assignee": staff_user.username if staff_user else None})
+    return application
+
+
+def message(application, text, *, request):
+    from . import tasks
+
+    with transaction.atomic():
+        event = CaseEvent.objects.create(application=application, kind=CaseEvent.Kind.MESSAGE_TO_RESIDENT, text=text, actor=request.user)
+        audit.record("applications.message_sent", request=request, target=application, department_code=application.department_code)
+        event_id = event.pk
+        transaction.on_commit(lambda: tasks.notify_resident.enqueue(event_id))
+    return event
+
+
+def note(application, text, *, request):
+    with transaction.atomic():
+        event = CaseEvent.objects.create(application=application, kind=CaseEvent.Kind.NOTE, text=text, actor=request.user)
+        audit.record("applications.note_added", request=request, target=application, department_code=application.department_code)
+    return event
+
+
+# -- guests ----------------------------------------------------------------------------------------
+def _hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def send_resume_link(application, email, *, request, build_url):
+    """Email a guest a one-time link to continue their draft. Only a hash of the token is kept."""
+    from django.core.mail import send_mail
+    from django.utils.translation import gettext as _
+
+    token = secrets.token_urlsafe(24)
+    with transaction.atomic():
+        application.guest_email = email
+        application.guest_resume_hash = _hash(token)
+        application.save(update_fields=["guest_email", "guest_resume_hash", "updated_at"])
+        audit.record("applications.resume_link_sent", request=request, target=application, department_code=application.department_code)
+    from smartkoto.core.i18n import tr
+
+    send_mail(
+        _("Continue your application: %(name)s") % {"name": tr(application.procedure.name)},
+        _("Open this link to continue your application. It works once.\n\n%(url)s\n\nKoto City") % {"url": build_url(token)},
+        None, [email],
+    )
+
+
+def resume(token, *, request):
+    """Use a one-time link: returns the draft, and the link stops working."""
+    if not token:
+        return None
+    with transaction.atomic():
+        application = Application.objects.select_for_update().filter(guest_resume_hash=_hash(token), status=Status.DRAFT).first()
+        if application is None:
+            return None
+        application.guest_resume_hash = ""
+        application.save(update_fields=["guest_resume_hash", "updated_at"])
+        audit.record("applications.resumed_by_link", request=request, target=application, department_code=application.department_code)
+    return application
+
+
+def validate_uploads(uploads):
+    """Check files given with a reply before anything is stored; raises ValidationError."""
+    if len(uploads) > attachments.MAX_PER_APPLICATION:
+        raise ValidationError("count")
+    for upload in uploads:
+        attachments.check(upload)
+        upload.seek(0)

@@ -1,0 +1,298 @@
+"""The resident's side: start, one question group per page, check answers, declare and submit, the receipt;
+then "my applications" with the status timeline, replies, withdrawal and downloads."""
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from smartkoto.core.i18n import tr
+from smartkoto.procedures import queries as procedures
+
+from .. import pdf, services
+from ..forms import DeclarationForm, GuestLinkForm, RespondForm
+from ..models import Application, Attachment
+from ..workflow import Status
+
+GUEST_KEY = "guest_applications"
+
+
+def _is_resident(user):
+    return user.is_authenticated and user.kind == "resident"
+
+
+def _grant(request, application):
+    if application.applicant_id is None:
+        owned = request.session.get(GUEST_KEY, [])
+        if str(application.public_id) not in owned:
+            request.session[GUEST_KEY] = owned[-49:] + [str(application.public_id)]
+
+
+def _owned(request, public_id):
+    """The application if it is this person's; otherwise 404, so guessing ids reveals nothing."""
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError:
+        raise Http404 from None
+    application = Application.objects.select_related("procedure", "procedure__department", "form_version").filter(public_id=key).first()
+    if application is None:
+        raise Http404
+    if application.applicant_id is not None:
+        if request.user.is_authenticated and request.user.pk == application.applicant_id:
+            return application
+        raise Http404
+    if str(application.public_id) in request.session.get(GUEST_KEY, []):
+        return application
+    raise Http404
+
+
+def _crumbs(*extra):
+    crumbs = [{"label": _("Home"), "url": reverse("core:home")}]
+    return crumbs + list(extra)
+
+
+def _step_ids(application):
+    return [s["id"] for s in procedures.steps(application.form_version.definition)]
+
+
+def start(request, slug):
+    procedure = procedures.get(slug)
+    if procedure is None or procedures.live_version(procedure) is None:
+        raise Http404
+    profile = getattr(request.user, "profile", None) if _is_resident(request.user) else None
+    level = profile.assurance_level if profile else 0
+    if request.method == "POST" and level >= procedure.assurance_level:
+        application = services.start(procedure, request=request)
+        _grant(request, application)
+        return redirect("applications:step", application.public_id, _step_ids(application)[0])
+    return render(request, "applications/start.html", {
+        "procedure": procedure, "level": level, "enough": level >= procedure.assurance_level,
+        "sign_in_url": reverse("identity:sign_in") + "?next=" + request.path,
+        "breadcrumbs": _crumbs({"label": _("Procedures"), "url": reverse("procedures:catalog")},
+                               {"label": tr(procedure.name), "url": reverse("procedures:detail", args=[slug])}, {"label": _("Start")}),
+    })
+
+
+def _existing_files(application, step_id):
+    saved = application.answers.get(step_id)
+    rows = saved if isinstance(saved, list) else [saved or {}]
+    return {i: {k: v["name"] for k, v in row.items() if isinstance(v, dict) and "attachment" in v} for i, row in enumerate(rows)}
+
+
+def step(request, public_id, step_id):
+    application = _owned(request, public_id)
+    if not application.is_draft:
+        return redirect("applications:detail", application.public_id)
+    definition = application.form_version.definition
+    current = procedures.step_by_id(definition, step_id)
+    if current is None:
+        raise Http404
+    ids = _step_ids(application)
+    profile = getattr(request.user, "profile", None) if _is_resident(request.user) else None
+    answers = dict(application.answers)
+    partial = (answers.get("_partial") or {}).get(step_id)
+    if partial and not current.get("repeat"):
+        answers[step_id] = {**(answers.get(step_id) or {}), **partial}
+    returning = request.GET.get("return") == "check" or request.POST.get("return") == "check"
+    page = procedures.StepPage(current, answers=answers, profile=profile, existing_files=_existing_files(application, step_id))
+    if request.method == "POST":
+        if request.POST.get("action") == "autosave" and not current.get("repeat"):
+            raw = {f["name"]: request.POST.get(f["name"], "") for f in current["fields"] if f["type"] not in ("file", "checkbox")}
+            services.autosave(application, step_id, raw)
+            return JsonResponse({"saved": True})
+        page = procedures.StepPage(current, answers=application.answers, profile=profile, data=request.POST, files=request.FILES,
+                                   existing_files=_existing_files(application, step_id))
+        if page.is_valid():
+            try:
+                services.save_step(application, step_id, page, request=request)
+            except ValidationError as exc:
+                for form in page.forms:
+                    for name, formfield in form.fields.items():
+                        if formfield.spec["type"] == "file" and form.cleaned_data.get(name):
+                            form.add_error(name, exc.messages[0])
+                            break
+                    else:
+                        continue
+                    break
+            else:
+                if request.POST.get("action") == "save_and_leave":
+                    messages.success(request, _("Your answers are saved."))
+                    return redirect("applications:saved", application.public_id)
+                index = ids.index(step_id)
+                if returning or index + 1 >= len(ids):
+                    return redirect("applications:check", application.public_id)
+                return redirect("applications:step", application.public_id, ids[index + 1])
+    index = ids.index(step_id)
+    back = reverse("applications:step", args=[application.public_id, ids[index - 1]]) if index else reverse("procedures:detail", args=[application.procedure.slug])
+    return render(request, "applications/step.html", {
+        "application": application, "procedure": application.procedure, "page": page, "step": current, "position": index + 1, "count": len(ids),
+        "form": page.errors, "returning": returning, "back": back,
+        "breadcrumbs": _crumbs({"label": tr(application.procedure.name), "url": reverse("procedures:detail", args=[application.procedure.slug])},
+                               {"label": tr(current["title"])}),
+    })
+
+
+def check(request, public_id):
+    application = _owned(request, public_id)
+    if not application.is_draft:
+        return redirect("applications:detail", application.public_id)
+    missing = services.missing_step(application)
+    if missing:
+        return redirect("applications:step", application.public_id, missing)
+    live = procedures.live_version(application.procedure)
+    return render(request, "applications/check.html", {
+        "application": application, "procedure": application.procedure,
+        "summary": procedures.summary(application.form_version.definition, application.answers),
+        "fee": procedures.fee_for(application.procedure, application.answers),
+        "newer_version": live is not None and live.pk != application.form_version_id,
+        "breadcrumbs": _crumbs({"label": tr(application.procedure.name), "url": reverse("procedures:detail", args=[application.procedure.slug])},
+                               {"label": _("Check your answers")}),
+    })
+
+
+def declare(request, public_id):
+    application = _owned(request, public_id)
+    if not application.is_draft:
+        return redirect("applications:done", application.public_id)
+    form = DeclarationForm(request.POST or None, initial={"submission": application.public_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.submit(application, request=request)
+        except services.Incomplete as exc:
+            return redirect("applications:step", application.public_id, exc.step_id)
+        return redirect("applications:done", application.public_id)
+    return render(request, "applications/declare.html", {
+        "application": application, "procedure": application.procedure, "form": form,
+        "declaration": application.form_version.definition.get("declaration"),
+        "breadcrumbs": _crumbs({"label": tr(application.procedure.name), "url": reverse("procedures:detail", args=[application.procedure.slug])},
+                               {"label": _("Declaration")}),
+    })
+
+
+def done(request, public_id):
+    application = _owned(request, public_id)
+    if application.is_draft:
+        return redirect("applications:check", application.public_id)
+    return render(request, "applications/done.html", {
+        "application": application, "procedure": application.procedure,
+        "breadcrumbs": _crumbs({"label": _("Application sent")}),
+    })
+
+
+def saved(request, public_id):
+    """After "save and come back later": signed-in residents find it in My applications; guests can get a link."""
+    application = _owned(request, public_id)
+    form = GuestLinkForm(request.POST or None, initial={"email": application.guest_email})
+    if request.method == "POST" and application.applicant_id is None and form.is_valid():
+        services.send_resume_link(application, form.cleaned_data["email"], request=request,
+                                  build_url=lambda token: request.build_absolute_uri(reverse("applications:resume", args=[token])))
+        messages.success(request, _("We emailed you a link to continue. It works once."))
+        return redirect("applications:saved", application.public_id)
+    return render(request, "applications/saved.html", {
+        "application": application, "procedure": application.procedure, "form": form,
+        "breadcrumbs": _crumbs({"label": _("Saved")}),
+    })
+
+
+def resume(request, token):
+    if request.method == "POST":
+        application = services.resume(token, request=request)
+        if application is None:
+            return render(request, "applications/resume_invalid.html", {"breadcrumbs": _crumbs({"label": _("Continue an application")})}, status=404)
+        _grant(request, application)
+        return redirect("applications:check", application.public_id)
+    return render(request, "applications/resume.html", {"token": token, "breadcrumbs": _crumbs({"label": _("Continue an application")})})
+
+
+def my_applications(request):
+    if not _is_resident(request.user):
+        return redirect(reverse("identity:sign_in") + "?next=" + request.path)
+    applications = Application.objects.filter(applicant=request.user).select_related("procedure").order_by("-created_at")
+    return render(request, "applications/my_list.html", {
+        "drafts": [a for a in applications if a.is_draft], "submitted": [a for a in applications if not a.is_draft],
+        "breadcrumbs": _crumbs({"label": _("My applications")}),
+    })
+
+
+def detail(request, public_id):
+    application = _owned(request, public_id)
+    if application.is_draft:
+        return redirect("applications:check", application.public_id)
+    events = [e for e in application.events.select_related("actor").prefetch_related("attachments") if e.visible_to_resident]
+    respond_form = RespondForm()
+    if request.method == "POST" and application.status == Status.WAITING_FOR_RESIDENT:
+        respond_form = RespondForm(request.POST, request.FILES)
+        if respond_form.is_valid():
+            uploads = [respond_form.cleaned_data["document"]] if respond_form.cleaned_data.get("document") else []
+            try:
+                services.validate_uploads(uploads)
+                services.respond(application, respond_form.cleaned_data["text"], uploads, request=request)
+            except ValidationError as exc:
+                respond_form.add_error("document", exc.messages[0])
+            else:
+                messages.success(request, _("Your answer was sent."))
+                return redirect("applications:detail", application.public_id)
+    return render(request, "applications/detail.html", {
+        "application": application, "procedure": application.procedure, "events": events, "form": respond_form,
+        "summary": procedures.summary(application.form_version.definition, application.answers),
+        "can_withdraw": application.status == Status.RECEIVED, "decided": application.decided_at is not None,
+        "breadcrumbs": _crumbs({"label": _("My applications"), "url": reverse("applications:mine")}, {"label": application.reference}),
+    })
+
+
+def withdraw(request, public_id):
+    application = _owned(request, public_id)
+    if application.status != Status.RECEIVED:
+        messages.error(request, _("This application can no longer be withdrawn online: the ward has started processing it. Please contact the department."))
+        return redirect("applications:detail", application.public_id)
+    if request.method == "POST":
+        services.withdraw(application, request=request)
+        messages.success(request, _("Your application was withdrawn."))
+        return redirect("applications:detail", application.public_id)
+    return render(request, "applications/withdraw.html", {
+        "application": application, "procedure": application.procedure,
+        "breadcrumbs": _crumbs({"label": _("My applications"), "url": reverse("applications:mine")}, {"label": _("Withdraw")}),
+    })
+
+
+def _pdf_response(data, filename):
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def receipt(request, public_id):
+    application = _owned(request, public_id)
+    if application.is_draft:
+        raise Http404
+    return _pdf_response(pdf.receipt(application), f"receipt-{application.reference}.pdf")
+
+
+def decision(request, public_id):
+    application = _owned(request, public_id)
+    if application.decided_at is None:
+        raise Http404
+    return _pdf_response(pdf.decision_letter(application), f"decision-{application.reference}.pdf")
+
+
+def attachment(request, public_id, attachment_id):
+    application = _owned(request, public_id)
+    item = Attachment.objects.filter(application=application, public_id=attachment_id).first()
+    if item is None:
+        raise Http404
+    return file_response(item)
+
+
+def file_response(item):
+    with item.file.open("rb") as handle:
+        data = handle.read()
+    response = HttpResponse(data, content_type=item.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{item.original_name}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,58 @@
+"""Which status may follow which (申請の状態遷移), as one table. Every change is appended to the case history."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    RECEIVED = "received", _("received")
+    IN_REVIEW = "in_review", _("in review")
+    WAITING_FOR_RESIDENT = "waiting_for_resident", _("waiting for you")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
+    COMPLETED = "completed", _("completed")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+STAFF = "staff"
+RESIDENT = "resident"
+
+# (from, to): who may make the move
+TRANSITIONS = {
+    (Status.DRAFT, Status.RECEIVED): RESIDENT,
+    (Status.RECEIVED, Status.IN_REVIEW): STAFF,
+    (Status.RECEIVED, Status.WITHDRAWN): RESIDENT,
+    (Status.IN_REVIEW, Status.WAITING_FOR_RESIDENT): STAFF,
+    (Status.WAITING_FOR_RESIDENT, Status.IN_REVIEW): RESIDENT,  # the resident answered
+    (Status.IN_REVIEW, Status.APPROVED): STAFF,
+    (Status.IN_REVIEW, Status.REJECTED): STAFF,
+    (Status.APPROVED, Status.COMPLETED): STAFF,
+    (Status.REJECTED, Status.COMPLETED): STAFF,
+}
+DECIDED = (Status.APPROVED, Status.REJECTED, Status.COMPLETED)
+OPEN = (Status.RECEIVED, Status.IN_REVIEW, Status.WAITING_FOR_RESIDENT)
+ACTION_LABELS = {
+    Status.IN_REVIEW: _("Start review"),
+    Status.WAITING_FOR_RESIDENT: _("Ask the resident for more information"),
+    Status.APPROVED: _("Approve"),
+    Status.REJECTED: _("Reject"),
+    Status.COMPLETED: _("Mark as completed"),
+}
+
+
+class TransitionNotAllowed(Exception):
+    pass
+
+
+def allowed(current, target, actor):
+    return TRANSITIONS.get((current, target)) == actor
+
+
+def next_for_staff(current):
+    return [to for (frm, to), who in TRANSITIONS.items() if frm == current and who == STAFF]
+
+
+def check(current, target, actor):
+    if not allowed(current, target, actor):
+        raise TransitionNotAllowed(f"{current} → {target} is not allowed for {actor}")

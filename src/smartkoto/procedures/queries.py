@@ -1,0 +1,129 @@
+"""Reads of the procedure catalog other apps may use (applications imports this module, never models)."""
+
+from dataclasses import dataclass
+
+from smartkoto.core import text
+
+from .formschema import flat_answers
+from .lifeevents import LIFE_EVENTS
+from .models import ONLINE_CHANNELS, Channel, FeeKind, FormVersion, Procedure
+
+# The plan's headline KPI targets (江東区DX推進計画): share of procedures that can be done online.
+ONLINE_SHARE_TARGETS = [("FY2024", 11, True), ("FY2025", 48, False), ("FY2026", 92, False), ("FY2027–2029", 100, False)]
+
+
+def published():
+    return Procedure.objects.filter(published=True).select_related("department")
+
+
+def search(query="", department="", life_event="", online=""):
+    """Catalog search: every word of the query must occur in the normalised text (kanji, kana, width-folded)."""
+    procedures = published()
+    if department:
+        procedures = procedures.filter(department__code=department)
+    if online == "online":
+        procedures = procedures.filter(channel__in=ONLINE_CHANNELS)
+    elif online == "counter":
+        procedures = procedures.exclude(channel__in=ONLINE_CHANNELS)
+    words = [text.normalize(word) for word in (query or "").split() if text.normalize(word)]
+    for word in words:
+        procedures = procedures.filter(search_key__contains=word)
+    result = list(procedures)
+    if words:
+        # Procedures whose name holds the words come before those found by keyword or department only.
+        result.sort(key=lambda p: not all(w in text.search_key(*[v for v in p.name.values() if v]) for w in words))
+    if life_event:
+        result = [p for p in result if life_event in (p.life_events or [])]
+    return result
+
+
+def get(slug, include_unpublished=False):
+    qs = Procedure.objects.select_related("department")
+    if not include_unpublished:
+        qs = qs.filter(published=True)
+    return qs.filter(slug=slug).first()
+
+
+def by_id(procedure_id):
+    return Procedure.objects.select_related("department").filter(pk=procedure_id).first()
+
+
+def live_version(procedure):
+    return procedure.live_version()
+
+
+def version(version_id):
+    return FormVersion.objects.select_related("procedure", "procedure__department").filter(pk=version_id).first()
+
+
+def life_events():
+    return LIFE_EVENTS
+
+
+def departments_with_procedures():
+    from smartkoto.municipality.models import Department
+
+    return Department.objects.filter(procedures__published=True).distinct().order_by("code")
+
+
+def fee_for(procedure, answers):
+    """The fee in integer yen for these answers. Computed on the server only, never taken from the browser."""
+    if procedure.fee_kind == FeeKind.NONE:
+        return 0
+    if procedure.fee_kind == FeeKind.FIXED:
+        return procedure.fee_amount
+    value = flat_answers(answers).get(procedure.fee_field)
+    if procedure.fee_kind == FeeKind.PER_COPY:
+        try:
+            copies = max(int(value or 1), 0)
+        except (TypeError, ValueError):
+            copies = 1
+        return procedure.fee_amount * copies
+    if procedure.fee_kind == FeeKind.BY_OPTION:
+        return int((procedure.fee_options or {}).get(str(value), procedure.fee_amount))
+    return 0
+
+
+@dataclass
+class OnlineShare:
+    online: int
+    denominator: int
+    excluded_by_law: int
+    total: int
+    by_channel: dict
+
+    @property
+    def percent(self):
+        return round(100 * self.online / self.denominator, 1) if self.denominator else 0.0
+
+
+def online_share():
+    """オンライン化率, live from the catalog: online-ready procedures ÷ procedures the law allows online."""
+    procedures = list(published())
+    excluded = [p for p in procedures if p.law_keeps_offline]
+    online = [p for p in procedures if p.channel in ONLINE_CHANNELS]
+    by_channel = {choice: sum(1 for p in procedures if p.channel == choice) for choice, _label in Channel.choices}
+    return OnlineShare(online=len(online), denominator=len(procedures) - len(excluded), excluded_by_law=len(excluded),
+                       total=len(procedures), by_channel=by_channel)
+
+
+def editable_by(user):
+    """Procedures this staff member may edit: their departments' (case workers, managers); all for DX admins."""
+    qs = Procedure.objects.select_related("department")
+    if user.has_staff_role("dx_admin"):
+        return qs
+    return qs.filter(department__code__in=user.department_codes("case_worker", "department_manager"))
+
+
+def can_edit(user, procedure):
+    if user.has_staff_role("dx_admin"):
+        return True
+    return bool(user.has_staff_role("case_worker", "department_manager") and
+                procedure.department.code in user.department_codes("case_worker", "department_manager"))
+
+
+# The form renderer, for the applications app (which may import only this module of procedures).
+from .formschema import (  # noqa: E402,F401
+    DefinitionError, StepPage, all_fields, display_value, flat_answers, format_date, is_visible, step_by_id, steps, summary,
+    validate_definition,
+)

@@ -1,0 +1,277 @@
+"""The low-code builder (取組9): department staff edit procedures and their forms without code.
+
+Only the owning department's case workers and managers, and DX administrators, may edit. Every change
+goes to the draft version; residents keep seeing the live version until the draft is published.
+"""
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from smartkoto.core.i18n import tr
+from smartkoto.municipality.models import Department
+
+from .. import queries, services
+from ..formschema import DefinitionError, StepPage, step_by_id, steps
+from ..forms import DeclarationForm, FieldForm, ImportForm, ProcedureForm, StepForm
+from ..models import FormVersion, Procedure
+
+EDIT_ROLES = ("case_worker", "department_manager", "dx_admin")
+
+
+def _crumbs(procedure=None, *extra):
+    crumbs = [{"label": _("Staff home"), "url": reverse("core_staff:home")}, {"label": _("Procedures and forms"), "url": reverse("procedures_staff:list")}]
+    if procedure:
+        crumbs.append({"label": tr(procedure.name), "url": reverse("procedures_staff:builder", args=[procedure.slug])})
+    return crumbs + list(extra)
+
+
+def _editable(request, slug):
+    procedure = Procedure.objects.select_related("department").filter(slug=slug).first()
+    if procedure is None:
+        raise Http404
+    if not queries.can_edit(request.user, procedure):
+        raise PermissionDenied
+    return procedure
+
+
+def _departments(user):
+    if user.has_staff_role("dx_admin"):
+        return Department.objects.order_by("code")
+    return Department.objects.filter(code__in=user.department_codes("case_worker", "department_manager")).order_by("code")
+
+
+def procedure_list(request):
+    if not request.user.has_staff_role(*EDIT_ROLES):
+        raise PermissionDenied
+    procedures = queries.editable_by(request.user).prefetch_related("versions")
+    rows = [{"procedure": p, "live": p.live_version(), "draft": p.draft_version()} for p in procedures]
+    return render(request, "procedures/staff/list.html", {"rows": rows, "breadcrumbs": _crumbs()[:1] + [{"label": _("Procedures and forms")}]})
+
+
+def _initial(procedure):
+    return {
+        "slug": procedure.slug, "department": procedure.department.code,
+        "name_ja": procedure.name.get("ja", ""), "name_en": procedure.name.get("en", ""), "name_easy": procedure.name.get("ja-easy", ""),
+        "summary_ja": procedure.summary.get("ja", ""), "summary_en": procedure.summary.get("en", ""),
+        "eligibility_ja": procedure.eligibility.get("ja", ""), "eligibility_en": procedure.eligibility.get("en", ""),
+        "requirements_ja": procedure.requirements.get("ja", ""), "requirements_en": procedure.requirements.get("en", ""),
+        "legal_basis_ja": procedure.legal_basis.get("ja", ""), "legal_basis_en": procedure.legal_basis.get("en", ""),
+        "channel": procedure.channel, "reason_ja": (procedure.offline_legal_reason or {}).get("ja", ""),
+        "reason_en": (procedure.offline_legal_reason or {}).get("en", ""), "assurance_level": procedure.assurance_level,
+        "fee_kind": procedure.fee_kind, "fee_amount": procedure.fee_amount, "fee_field": procedure.fee_field,
+        "processing_days": procedure.processing_days, "life_events": procedure.life_events, "keywords": procedure.keywords,
+        "published": procedure.published,
+    }
+
+
+def _pair(data, key, easy=None):
+    value = {"ja": data.get(f"{key}_ja", ""), "en": data.get(f"{key}_en", "")}
+    if easy:
+        value["ja-easy"] = easy
+    return value if any(value.values()) else {}
+
+
+def procedure_edit(request, slug=None):
+    if not request.user.has_staff_role(*EDIT_ROLES):
+        raise PermissionDenied
+    procedure = _editable(request, slug) if slug else None
+    departments = _departments(request.user)
+    initial = _initial(procedure) if procedure else {"channel": "online", "assurance_level": 1, "fee_kind": "none", "fee_amount": 0, "processing_days": 7, "published": False}
+    form = ProcedureForm(request.POST or None, initial=initial, departments=departments, editing=bool(procedure))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not procedure and Procedure.objects.filter(slug=data["slug"]).exists():
+            form.add_error("slug", _("This identifier is already used by another procedure."))
+        else:
+            target = procedure or Procedure(slug=data["slug"])
+            target.department = departments.get(code=data["department"])
+            target.name = _pair(data, "name", data.get("name_easy"))
+            target.summary = _pair(data, "summary")
+            target.eligibility = _pair(data, "eligibility")
+            target.requirements = _pair(data, "requirements")
+            target.legal_basis = _pair(data, "legal_basis")
+            target.channel = data["channel"]
+            target.offline_legal_reason = _pair(data, "reason")
+            for key in ("assurance_level", "fee_kind", "fee_amount", "fee_field", "processing_days", "life_events", "keywords", "published"):
+                setattr(target, key, data[key])
+            services.save_procedure(target, request=request)
+            messages.success(request, _("The procedure was saved."))
+            return redirect("procedures_staff:builder", target.slug)
+    title = tr(procedure.name) if procedure else _("New procedure")
+    return render(request, "procedures/staff/procedure_form.html", {
+        "form": form, "procedure": procedure, "title": title,
+        "breadcrumbs": _crumbs(procedure, {"label": _("Details") if procedure else _("New procedure")}),
+    })
+
+
+def form_builder(request, slug):
+    procedure = _editable(request, slug)
+    draft = procedure.draft_version()
+    live = procedure.live_version()
+    step_form = StepForm(prefix="step")
+    declaration_form = DeclarationForm(prefix="decl", initial={
+        "declaration_ja": ((draft or live).definition.get("declaration") or {}).get("ja", "") if (draft or live) else "",
+        "declaration_en": ((draft or live).definition.get("declaration") or {}).get("en", "") if (draft or live) else "",
+    })
+    import_form = ImportForm(prefix="import")
+    problem = None
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "add_step":
+                step_form = StepForm(request.POST, prefix="step")
+                if step_form.is_valid():
+                    data = step_form.cleaned_data
+                    current = (draft or live).definition if (draft or live) else {"steps": []}
+                    if step_by_id(current, data["step_id"]):
+                        step_form.add_error("step_id", _("A step with this identifier already exists."))
+                    else:
+                        step = {"id": data["step_id"], "title": {"ja": data["title_ja"], "en": data["title_en"]}, "fields": []}
+                        if data["repeatable"]:
+                            step["repeat"] = {"min": 1, "max": data.get("repeat_max") or 6}
+                        services.add_step(procedure, step, request=request)
+                        messages.success(request, _("The step was added. Now add its questions."))
+                        return redirect("procedures_staff:builder", slug)
+            elif action == "declaration":
+                declaration_form = DeclarationForm(request.POST, prefix="decl")
+                if declaration_form.is_valid():
+                    services.set_declaration(procedure, {"ja": declaration_form.cleaned_data["declaration_ja"], "en": declaration_form.cleaned_data["declaration_en"]}, request=request)
+                    messages.success(request, _("The declaration was saved in the draft."))
+                    return redirect("procedures_staff:builder", slug)
+            elif action in ("remove_step", "remove_field", "up", "down"):
+                step_id, field_name = request.POST.get("step", ""), request.POST.get("field") or None
+                if action.startswith("remove"):
+                    services.remove(procedure, step_id=step_id, field_name=field_name if action == "remove_field" else None, request=request)
+                else:
+                    services.move(procedure, step_id=step_id, field_name=field_name, offset=-1 if action == "up" else 1, request=request)
+                return redirect("procedures_staff:builder", slug)
+        except DefinitionError as exc:
+            problem = str(exc)
+    draft = procedure.draft_version()
+    shown = draft or live
+    return render(request, "procedures/staff/builder.html", {
+        "procedure": procedure, "draft": draft, "live": live, "definition": shown.definition if shown else {"steps": []},
+        "step_form": step_form, "declaration_form": declaration_form, "import_form": import_form, "problem": problem,
+        "form": step_form if step_form.is_bound else declaration_form,
+        "breadcrumbs": _crumbs(procedure)[:-1] + [{"label": tr(procedure.name)}],
+    })
+
+
+def field_add(request, slug):
+    procedure = _editable(request, slug)
+    draft = procedure.draft_version() or procedure.live_version()
+    definition = draft.definition if draft else {"steps": []}
+    if not definition.get("steps"):
+        messages.error(request, _("Add a step first."))
+        return redirect("procedures_staff:builder", slug)
+    form = FieldForm(request.POST or None, definition=definition, initial={"step": request.GET.get("step", ""), "required": True})
+    if request.method == "POST" and form.is_valid():
+        existing = {f["name"] for s in definition["steps"] for f in s["fields"]} | {s["id"] for s in definition["steps"]}
+        if form.cleaned_data["name"] in existing:
+            form.add_error("name", _("A question or step with this identifier already exists."))
+        else:
+            try:
+                services.add_field(procedure, form.cleaned_data["step"], form.to_field(), request=request)
+            except DefinitionError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("The question was added to the draft."))
+                return redirect("procedures_staff:builder", slug)
+    return render(request, "procedures/staff/field_form.html", {
+        "procedure": procedure, "form": form,
+        "breadcrumbs": _crumbs(procedure, {"label": _("Add a question")}),
+    })
+
+
+def preview(request, slug):
+    """The draft as a resident sees it, one step per page. Nothing is saved."""
+    procedure = _editable(request, slug)
+    version = procedure.draft_version() or procedure.live_version()
+    if version is None or not steps(version.definition):
+        messages.error(request, _("The form has no steps yet."))
+        return redirect("procedures_staff:builder", slug)
+    all_steps = steps(version.definition)
+    ids = [s["id"] for s in all_steps]
+    current = request.GET.get("step") if request.GET.get("step") in ids else ids[0]
+    step = step_by_id(version.definition, current)
+    answers = request.session.get(f"preview-{procedure.pk}", {}) if request.GET.get("step") else {}
+    page = StepPage(step, answers=answers)
+    valid = None
+    if request.method == "POST":
+        page = StepPage(step, answers=answers, data=request.POST, files=request.FILES)
+        if page.is_valid():
+            answers[current] = page.cleaned_answers()
+            request.session[f"preview-{procedure.pk}"] = answers
+            index = ids.index(current)
+            if index + 1 < len(ids):
+                return redirect(reverse("procedures_staff:preview", args=[slug]) + f"?step={ids[index + 1]}")
+            valid = True
+    return render(request, "procedures/staff/preview.html", {
+        "procedure": procedure, "version": version, "page": page, "step": step, "position": ids.index(current) + 1, "count": len(ids),
+        "valid": valid, "form": page.errors, "declaration": version.definition.get("declaration"),
+        "breadcrumbs": _crumbs(procedure, {"label": _("Preview")}),
+    })
+
+
+@require_POST
+def publish(request, slug):
+    procedure = _editable(request, slug)
+    try:
+        version = services.publish(procedure, request=request)
+    except DefinitionError as exc:
+        messages.error(request, _("The draft cannot be published: %(reason)s") % {"reason": exc})
+    else:
+        messages.success(request, _("Version %(n)s is now live. Applications already started keep the version they began with.") % {"n": version.number})
+    return redirect("procedures_staff:builder", slug)
+
+
+def versions(request, slug):
+    procedure = _editable(request, slug)
+    return render(request, "procedures/staff/versions.html", {
+        "procedure": procedure, "versions": procedure.versions.order_by("-number"), "live": procedure.live_version(),
+        "breadcrumbs": _crumbs(procedure, {"label": _("Versions")}),
+    })
+
+
+def version_detail(request, slug, number):
+    procedure = Procedure.objects.select_related("department").filter(slug=slug).first()
+    if procedure is None or not (queries.can_edit(request.user, procedure) or request.user.has_staff_role(department=procedure.department.code)):
+        raise Http404
+    version = FormVersion.objects.filter(procedure=procedure, number=number).first()
+    if version is None:
+        raise Http404
+    return render(request, "procedures/staff/version.html", {
+        "procedure": procedure, "version": version, "definition": version.definition,
+        "breadcrumbs": _crumbs(procedure, {"label": _("Version %(n)s") % {"n": number}}),
+    })
+
+
+def export(request, slug):
+    procedure = _editable(request, slug)
+    body = json.dumps(services.export(procedure), ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{procedure.slug}.json"'
+    return response
+
+
+@require_POST
+def import_file(request, slug):
+    procedure = _editable(request, slug)
+    form = ImportForm(request.POST, request.FILES, prefix="import")
+    if form.is_valid():
+        try:
+            services.import_form(procedure, form.cleaned_data["file"].read(), request=request)
+        except DefinitionError as exc:
+            messages.error(request, _("The file was not imported: %(reason)s") % {"reason": exc})
+        else:
+            messages.success(request, _("The form was imported into the draft. Check it in the preview, then publish."))
+    else:
+        messages.error(request, _("Choose an exported procedure file (JSON) up to 1 MB."))
+    return redirect("procedures_staff:builder", slug)
