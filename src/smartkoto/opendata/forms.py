@@ -96,7 +96,7 @@ class ResourceForm(SafeForm):
     schema_id = forms.ChoiceField(label=_("Standard layout to check against"), required=False,
                                   help_text=_("Choose the layout of the national standard dataset this file follows, if any."))
     file = forms.FileField(label=_("File"), required=False, help_text=_("CSV in UTF-8 or Shift_JIS, or XLSX. Leave empty for a link."))
-    url = forms.URLField(label=_("Or a link to the resource"), required=False, max_length=500)
+    url = forms.URLField(label=_("Or a link to the resource"), required=False, max_length=500, assume_scheme="https")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

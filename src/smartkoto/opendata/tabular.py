@@ -237,7 +237,8 @@ def normalised_csv(data: bytes, fmt="CSV", schema_id=""):
     if header is None:
         return None
     schema = registry.get(schema_id) if schema_id else None
-    kinds = [(schema.column(h).type if schema and schema.column(h) else "text") for h in header]
+    # Columns outside the layout (e.g. Koto's 最終確認日) are normalised by their name's usual type.
+    kinds = [(schema.column(h).type if schema and schema.column(h) else base.column_type(h)) for h in header]
     buffer, writer = _writer()
     writer.writerow(header)
     for _line, cells in rows:
