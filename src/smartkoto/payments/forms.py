@@ -64,9 +64,9 @@ class SimCardForm(forms.Form):
 
 
 def fee_choices():
-    from django.utils.translation import gettext as _g
+    from django.utils.translation import gettext
 
-    return [(code, f"{tr(fee['name'])} — {fee['unit_yen']:,}" + _g(" yen per %(unit)s") % {"unit": tr(fee["unit"])})
+    return [(code, f"{tr(fee['name'])} — " + gettext("%(amount)s yen per %(unit)s") % {"amount": f"{fee['unit_yen']:,}", "unit": tr(fee["unit"])})
             for code, fee in demo.FEES_BY_CODE.items()]
 
 
