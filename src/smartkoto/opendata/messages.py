@@ -13,7 +13,7 @@ def _templates():
         "binary": _("This is not a text (CSV) file: it contains binary data. Save it as CSV and upload it again."),
         "encoding_unknown": _("The characters cannot be read as UTF-8 or Shift_JIS. Save the file as “CSV UTF-8” and upload it again."),
         "xlsx_unreadable": _("The Excel file cannot be opened. Save it again as .xlsx or as CSV."),
-        "bad_quoting": _("Row {row}: a quotation mark (\") is not closed or is in the wrong place, so the rows after it cannot be read."),
+        "bad_quoting": _("Row {row}: a quotation mark is not closed or is in the wrong place, so the rows after it cannot be read."),
         "ragged": _("Row {row} has {found} cells, but the header has {expected}. Check for a missing or extra comma."),
         "duplicate_header": _("The column “{column}” appears more than once in the header."),
         "too_many_rows": _("The file has more than {limit} rows, the most one resource may hold."),
