@@ -1,0 +1,36 @@
+import pytest
+
+
+@pytest.fixture
+def queues(koto):
+    """Counter types at every office (no history)."""
+    from smartkoto.counters import demo
+    from smartkoto.counters.models import CounterType
+
+    from smartkoto.municipality.models import Office
+
+    for office in Office.objects.all():
+        rows = demo.MAIN if office.kind == "main" else demo.BRANCH
+        for order, (code, prefix, ja, en, dept, minutes) in enumerate(rows):
+            CounterType.objects.update_or_create(office=office, code=code, defaults={
+                "prefix": prefix, "name": {"ja": ja, "en": en}, "department_code": dept,
+                "default_service_minutes": minutes, "order": order})
+    return CounterType.objects.filter(office__code="honchosha")
+
+
+@pytest.fixture
+def ido(queues):
+    return queues.get(code="ido")
+
+
+@pytest.fixture
+def cert(queues):
+    return queues.get(code="cert")
+
+
+@pytest.fixture
+def clerk_request(rf, make_staff):
+    request = rf.post("/")
+    request.user = make_staff("kumin-clerk", "kumin", "counter_clerk")
+    request.request_id = "test"
+    return request

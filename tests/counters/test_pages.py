@@ -1,0 +1,126 @@
+"""Counter pages without JavaScript, live updates by ETag/304, the JSON API, the open-data CSV, the desk."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse as _reverse
+from django.utils import translation
+
+from smartkoto.core.models import AuditRecord
+from smartkoto.counters import services
+from smartkoto.counters.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def reverse(name, args=None):
+    with translation.override("ja"):
+        return _reverse(name, args=args)
+
+
+def test_kiosk_issues_a_ticket_and_shows_the_number_with_a_link(client, queues):
+    response = client.post(reverse("counters:kiosk", args=["honchosha"]), {"counter": "ido"})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    ticket = Ticket.objects.get()
+    assert ticket.display in page and reverse("counters:ticket", args=[ticket.token]) in page and "<svg" in page
+
+
+def test_kiosk_check_in_with_a_bad_code_explains_at_the_field(client, queues):
+    response = client.post("/en" + reverse("counters:kiosk", args=["honchosha"]), {"reference": "12"})
+    body = response.content.decode()
+    assert response.status_code == 400 and body.count("A booking reference has 8 letters and numbers") == 2
+    assert 'value="12"' in body
+
+
+def test_ticket_page_answers_304_until_the_queue_changes(client, ido, clerk_request):
+    mine = services.issue_ticket(ido)
+    services.issue_ticket(ido)
+    url = reverse("counters:ticket", args=[mine.token])
+    first = client.get(url)
+    assert first.status_code == 200 and "ETag" in first
+    assert "A001" in first.content.decode()
+    again = client.get(url, headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304 and again.content == b""
+    services.call_next([ido], "2", request=clerk_request)
+    changed = client.get(url + "?fragment=1", headers={"if-none-match": first["ETag"]})
+    assert changed.status_code == 200
+    body = changed.content.decode()
+    assert "<html" not in body and "2" in body and 'data-testid="ticket-called"' in body
+
+
+def test_display_and_congestion_show_the_called_number(client, ido, clerk_request):
+    services.issue_ticket(ido)
+    services.issue_ticket(ido)
+    services.call_next([ido], "4", request=clerk_request)
+    display = client.get(reverse("counters:display", args=["honchosha"])).content.decode()
+    assert 'data-testid="call-A001"' in display
+    congestion = client.get("/en" + reverse("counters:congestion", args=["honchosha"])).content.decode()
+    assert "1 person" in congestion and "A001" in congestion and "about" in congestion
+
+
+def test_status_api_with_etag(client, ido, clerk_request):
+    services.issue_ticket(ido)
+    response = client.get("/api/counters/offices/honchosha/status")
+    data = response.json()
+    ido_row = next(c for c in data["counters"] if c["code"] == "ido")
+    assert ido_row["waiting"] == 1 and ido_row["wait_max"] >= 5
+    assert client.get("/api/counters/offices/honchosha/status", headers={"if-none-match": response["ETag"]}).status_code == 304
+    services.call_next([ido], "1", request=clerk_request)
+    assert client.get("/api/counters/offices/honchosha/status", headers={"if-none-match": response["ETag"]}).status_code == 200
+
+
+def test_congestion_history_csv_is_stable_open_data(client, ido):
+    from smartkoto.counters.queries import CONGESTION_HISTORY_FIELDS
+
+    services.issue_ticket(ido)
+    response = client.get("/api/counters/congestion-history.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert list(rows[0].keys()) == CONGESTION_HISTORY_FIELDS and rows[0]["tickets_issued"] == "1"
+    assert client.get("/api/counters/congestion-history.csv?from=2026-02-01&to=2026-01-01").status_code == 400
+
+
+def test_clerk_desk_calls_next_and_every_action_is_audited(client, queues, make_staff, staff_login):
+    staff_login(client, make_staff("kumin-clerk", "kumin", "counter_clerk"))
+    home = client.get(reverse("counters_staff:home") + "?office=honchosha&types=ido&window=2")
+    assert home.status_code == 302
+    desk = home["Location"]
+    assert client.get(desk).status_code == 200
+    action = reverse("counters_staff:action", args=["honchosha"])
+    client.post(action, {"action": "issue", "counter": "ido", "types": ["ido"], "window": "2"})
+    client.post(action, {"action": "call_next", "types": ["ido"], "window": "2"})
+    ticket = Ticket.objects.get()
+    assert ticket.status == "called" and ticket.window == "2"
+    assert ticket.display in client.get(desk).content.decode()
+    client.post(action, {"action": "transfer", "ticket": ticket.pk, "target": "cert", "types": ["ido"], "window": "2"})
+    ticket.refresh_from_db()
+    assert ticket.counter_type.code == "cert"
+    actions = set(AuditRecord.objects.filter(action__startswith="counters.").values_list("action", flat=True))
+    assert {"counters.issue", "counters.call", "counters.transfer"} <= actions
+
+
+def test_clerk_of_another_department_has_no_desk(client, queues, make_staff, staff_login):
+    staff_login(client, make_staff("seiso-case", "seiso", "case_worker"))
+    assert client.get(reverse("counters_staff:home")).status_code == 403
+    assert client.post(reverse("counters_staff:action", args=["honchosha"]), {"action": "call_next"}).status_code == 403
+
+
+def test_figures_for_managers_only(client, queues, make_staff, staff_login, ido, clerk_request):
+    t = services.issue_ticket(ido)
+    services.issue_ticket(ido, source=Ticket.Source.BOOKING)
+    services.call_next([ido], "1", request=clerk_request)
+    services.call_next([ido], "1", request=clerk_request)
+    services.no_show(t, request=clerk_request)
+    manager = make_staff("kumin-manager", "kumin", "department_manager")
+    staff_login(client, manager)
+    body = client.get("/en" + reverse("counters_staff:figures")).content.decode()
+    assert 'data-testid="booked-share">50.0%' in body
+    assert 'data-testid="no-show-rate">100.0%' in body
+    bad = client.get("/en" + reverse("counters_staff:figures") + "?start=2026-02-01&end=2026-01-01")
+    assert "The last day must be on or after the first day." in bad.content.decode()
+    client.logout()
+    staff_login(client, clerk_request.user)
+    assert client.get(reverse("counters_staff:figures")).status_code == 403
