@@ -44,10 +44,14 @@ def test_staff_after_the_password_step_only_cannot_enter(client, make_staff):
     assert response.status_code == 302 and "/staff/sign-in/" in response["Location"]
 
 
-def test_staff_with_both_factors_sees_the_staff_home(staff_client):
-    response = staff_client.get("/en/staff/")
+def test_staff_with_both_factors_sees_the_staff_home_with_the_family_name_first(client, make_staff, staff_login):
+    user = make_staff(username="kumin-case")
+    user.last_name, user.first_name = "審査", "次郎"
+    user.save()
+    response = staff_login(client, user).get("/en/staff/")
     assert response.status_code == 200
-    assert "Staff home" in response.content.decode()
+    text = response.content.decode()
+    assert "Staff home" in text and "審査 次郎" in text
 
 
 def test_staff_cannot_use_the_resident_profile_page(staff_client):

@@ -11,7 +11,10 @@ from smartkoto.core.models import AuditRecord
 
 
 def home(request):
-    return render(request, "core/staff_home.html", {"memberships": request.user.staff_memberships()})
+    user = request.user
+    # Family name first, as Japanese names are written (and as the government writes them in English too).
+    display_name = " ".join(part for part in (user.last_name, user.first_name) if part) or user.username
+    return render(request, "core/staff_home.html", {"memberships": user.staff_memberships(), "display_name": display_name})
 
 
 def audit_log(request):
