@@ -50,4 +50,19 @@ def sweep():
     for refund in Refund.objects.filter(state=Refund.State.SUBMITTED, decided_at__lte=now - timedelta(minutes=1)):
         services.submit_refund(refund)
         done["refunds"] += 1
+    done["webhooks_resent"] = resend_sim_webhooks(now)
     return done
+
+
+def resend_sim_webhooks(now):
+    """The simulated provider retries undelivered webhooks, as real providers do (at most 5 attempts)."""
+    from .models import SimWebhook
+    from .providers import simulated
+
+    if not simulated.deliver_webhooks():
+        return 0
+    resent = 0
+    for hook in SimWebhook.objects.filter(delivered_at__isnull=True, attempts__lt=5, created_at__lte=now - timedelta(minutes=1)):
+        simulated.deliver(hook.id)
+        resent += 1
+    return resent
