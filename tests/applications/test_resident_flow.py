@@ -69,7 +69,7 @@ def test_fee_in_the_browser_is_ignored(resident_client, catalog, apply):
     assert application.fee_amount == 900
 
 
-@pytest.mark.parametrize("prefix, expected", [("", "カタカナ"), ("/en", "katakana")])
+@pytest.mark.parametrize("prefix, expected", [("", "氏名をカタカナで入力してください（例：コウトウ ハナコ）。"), ("/en", "Enter the name in katakana, for example コウトウ ハナコ.")])
 def test_bad_answers_show_messages_at_the_field_and_in_the_summary_and_are_kept(resident_client, catalog, prefix, expected):
     resident_client.post("/applications/start/juminhyo/")
     application = Application.objects.get()
