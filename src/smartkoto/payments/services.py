@@ -229,19 +229,19 @@ def handle_webhook(provider_id, body, headers, request=None):
         log.warning("webhook refused", extra={"provider": provider_id, "reason": refusal.reason})
         audit.record("payments.webhook_refused", request=request, actor_kind="provider", detail={"provider": provider_id, "reason": refusal.reason})
         raise
+    if WebhookReceipt.objects.filter(provider=provider_id, event_id=event.event_id).exists():
+        return "duplicate"
+    payment = Payment.objects.filter(provider=provider_id, provider_ref=event.provider_ref).first() if event.provider_ref else None
+    snapshot = event.snapshot
+    if payment is not None and snapshot is None:
+        snapshot = provider.retrieve(event.provider_ref)  # network call: before, not inside, our transaction
     with transaction.atomic():
         try:
             with transaction.atomic():
                 receipt = WebhookReceipt.objects.create(provider=provider_id, event_id=event.event_id, event_type=event.event_type)
         except IntegrityError:
             return "duplicate"
-        payment = Payment.objects.filter(provider=provider_id, provider_ref=event.provider_ref).first()
-        if payment is None:
-            outcome = "unknown payment"
-        elif event.snapshot is not None:
-            outcome = apply_snapshot(payment, event.snapshot, "webhook", event.event_id)
-        else:
-            outcome = apply_snapshot(payment, provider.retrieve(event.provider_ref), "webhook", event.event_id)
+        outcome = "unknown payment" if payment is None else apply_snapshot(payment, snapshot, "webhook", event.event_id)
         receipt.outcome = outcome[:200]
         receipt.save(update_fields=["outcome"])
         return outcome

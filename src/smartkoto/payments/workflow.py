@@ -45,14 +45,5 @@ RANK = {S.CREATED: 0, S.STARTED: 1, S.FAILED: 1, S.AUTHORISED: 2, S.CANCELLED: 3
         S.SUCCEEDED: 4, S.PARTIALLY_REFUNDED: 5, S.REFUNDED: 6}
 
 
-class TransitionRefused(Exception):
-    pass
-
-
 def can_move(from_status, to_status):
     return to_status in TRANSITIONS[Status(from_status)]
-
-
-def check(from_status, to_status):
-    if not can_move(from_status, to_status):
-        raise TransitionRefused(f"{from_status} → {to_status} is not allowed")
