@@ -173,3 +173,12 @@ def test_waiting_room_answers_503_with_retry_after_when_full(resident_client, fi
     assert f'value="{first_slot.pk}"' in response.content.decode()
     first_slot.refresh_from_db()
     assert first_slot.booked == 0
+
+
+def test_form_key_that_happens_to_contain_twelve_digits_is_accepted(resident_client, resident, first_slot):
+    from smartkoto.core.mynumber import is_individual_number
+
+    digits = next(f"{n:011d}{c}" for n in range(12345678901, 12345679901) for c in range(10) if is_individual_number(f"{n:011d}{c}"))
+    response = resident_client.post(day_url(first_slot), {"slot": first_slot.pk, "key": f"ab{digits}cd"})
+    assert response.status_code == 302, response.context["form"].errors
+    assert Booking.objects.filter(user=resident).count() == 1

@@ -1,7 +1,19 @@
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from smartkoto.core.forms import SafeForm
+
+
+class TokenField(forms.Field):
+    """A machine-made form token (not text a person typed): checked for its shape only, so a random
+    token that happens to contain 12 digits is not mistaken for an individual number."""
+
+    widget = forms.HiddenInput
+    default_validators = [RegexValidator(r"^[A-Za-z0-9_-]{1,64}$")]
+
+    def to_python(self, value):
+        return (value or "").strip()
 
 
 class SlotForm(SafeForm):
@@ -10,7 +22,7 @@ class SlotForm(SafeForm):
     slot = forms.TypedChoiceField(label=_("Time"), coerce=int, widget=forms.RadioSelect,
                                   error_messages={"required": _("Choose a time."),
                                                   "invalid_choice": _("Choose one of the times shown.")})
-    key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    key = TokenField()
 
     def __init__(self, *args, slots=(), **kwargs):
         super().__init__(*args, **kwargs)

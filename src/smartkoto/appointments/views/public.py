@@ -83,14 +83,13 @@ def day(request, code, office_code, day):
         raise Http404
     from smartkoto.municipality import calendar
 
-    closed = calendar.closure_reason(the_day, office)
-    all_slots, choices = _day_context(service, office, the_day)
-    form = SlotForm(initial={"key": secrets.token_urlsafe(16)}, slots=choices)
     status = 200
     refusal = None
     if request.method == "POST":
         if not request.user.is_authenticated or request.user.kind != "resident":
             return redirect(reverse("identity:sign_in") + "?next=" + request.path)
+        all_slots = list(services.ensure_slots(service, office, the_day))
+        choices = [(s, _slot_label(s)) for s in all_slots if s.remaining]
         form = SlotForm(request.POST, slots=[(s, _slot_label(s)) for s in all_slots])
         if form.is_valid():
             try:
@@ -106,20 +105,26 @@ def day(request, code, office_code, day):
             except BookingRefused as refused:
                 refusal = refused
                 status = 409
-                if refused.code == "already_booked" and refused.booking is not None:
-                    pass
                 all_slots, choices = _day_context(service, office, the_day)
-                form = SlotForm(request.POST, slots=[(s, _slot_label(s)) for s in all_slots])
+                chosen = form.cleaned_data["slot"]
+                form = SlotForm(request.POST, slots=[(s, _slot_label(s)) for s in all_slots if s.remaining or s.pk == chosen])
                 form.is_valid()
                 form.add_error("slot", refused.message)
         else:
             status = 400
-    return render(request, "appointments/day.html", {
+    else:
+        all_slots, choices = _day_context(service, office, the_day)
+        form = SlotForm(initial={"key": secrets.token_urlsafe(16)}, slots=choices)
+    closed = calendar.closure_reason(the_day, office) if not choices else None
+    response = render(request, "appointments/day.html", {
         "service": service, "office": office, "day": the_day, "closed": closed, "form": form,
         "has_slots": bool(choices), "refusal": refusal,
         "breadcrumbs": _crumbs({"label": tr(service.name), "url": reverse("appointments:service", args=[service.code]) + f"?office={office.code}"},
                                {"label": f"{the_day:%Y-%m-%d}"}),
     }, status=status)
+    if refusal is not None:
+        response["X-Booking-Refused"] = refusal.code  # for scripted clients; people read the page
+    return response
 
 
 def _owned(request, reference):
