@@ -30,6 +30,14 @@ def test_anonymous_visitor_is_sent_to_staff_sign_in(client, path):
     assert response["Location"].endswith(path)
 
 
+def test_back_office_stays_guarded_under_a_longer_language_prefix(client, make_resident, settings):
+    settings.LANGUAGES = [("ja", "日本語"), ("en", "English"), ("zh-hans", "简体中文")]
+    assert client.get("/zh-hans/staff/").status_code == 302
+    assert client.get("/zh-hans/staff/sign-in/").status_code == 200
+    client.force_login(make_resident())
+    assert client.get("/zh-hans/staff/").status_code == 403
+
+
 def test_staff_without_the_totp_step_is_refused(client, make_staff):
     staff = make_staff()
     client.force_login(staff)  # password checked, second factor not

@@ -2,13 +2,24 @@
 account tokens."""
 
 import re
+from functools import lru_cache
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 
-STAFF_AREA = re.compile(r"^/(?:[a-z]{2}/)?staff/")
-STAFF_OPEN = re.compile(r"^/(?:[a-z]{2}/)?staff/sign-in/")
+
+@lru_cache(maxsize=4)
+def _patterns(languages):
+    # Every configured language prefix (ja, en, and later e.g. zh-hans or pt-br), not just two letters:
+    # a page under a prefix the guard did not know would be open to anyone.
+    prefixes = "|".join(re.escape(code) for code in sorted(languages, key=len, reverse=True))
+    return re.compile(rf"^/(?:(?:{prefixes})/)?staff/"), re.compile(rf"^/(?:(?:{prefixes})/)?staff/sign-in/")
+
+
+def staff_area_patterns():
+    return _patterns(tuple(code for code, _name in settings.LANGUAGES))
 
 
 class StaffAreaMiddleware:
@@ -16,7 +27,8 @@ class StaffAreaMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if STAFF_AREA.match(request.path) and not STAFF_OPEN.match(request.path):
+        staff_area, staff_open = staff_area_patterns()
+        if staff_area.match(request.path) and not staff_open.match(request.path):
             user = request.user
             if not user.is_authenticated:
                 return redirect(reverse("identity:staff_sign_in") + "?next=" + request.get_full_path())
