@@ -54,7 +54,7 @@ def test_clerk_calls_next_and_display_and_ticket_page_update(browser, page, site
     clerk.get_by_test_id("call-next").click()
     assert clerk.get_by_test_id("current-number").inner_text() == "A001"
     hall.wait_for_selector("[data-testid=call-A001]")  # the display board updates by itself
-    resident.wait_for_function("document.querySelector('[data-testid=ticket-ahead]').textContent.includes('0')")
+    resident.locator("[data-testid=ticket-ahead]", has_text="0").wait_for()  # the ticket page updates by itself
     clerk.locator("button[value=finish]").click()
     clerk.get_by_test_id("call-next").click()
     assert clerk.get_by_test_id("current-number").inner_text() == "A002"
