@@ -86,3 +86,16 @@ def test_a_timeout_page_return_shows_pending_and_asks_not_to_pay_again(resident_
     assert "do not pay again" in page
     assert json.loads(sim.hooks(payment)[-1].body)["type"] == "payment.processing"
     assert Refund.objects.count() == 0
+
+
+def test_the_sweep_command_runs_in_place_and_expires_what_is_due(make_payment):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    payment = make_payment()
+    Payment.objects.filter(pk=payment.pk).update(expires_at=timezone.now() - timedelta(minutes=1), updated_at=timezone.now() - timedelta(hours=2))
+    out = StringIO()
+    call_command("payments_sweep", "--now", stdout=out)
+    assert "'expired': 1" in out.getvalue()
+    assert Payment.objects.get(pk=payment.pk).status == "expired"
