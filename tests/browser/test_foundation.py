@@ -167,3 +167,14 @@ def test_staff_pages_pass_axe(page, site, axe, auditor, prefix):
     check_page(page, axe, f"{prefix}/staff/audit/")
     page.goto(f"{site}{prefix}/staff/outbox/")
     check_page(page, axe, f"{prefix}/staff/outbox/")
+
+
+def test_sign_in_form_may_redirect_to_a_provider_on_another_origin(page, site, koto):
+    """Browsers apply CSP form-action to the redirect after a POST: the provider's origin must be allowed.
+    Here the site is opened under another host name than the one the provider (BASE_URL) uses."""
+    other = site.replace("localhost", "127.0.0.1") if "localhost" in site else site.replace("127.0.0.1", "localhost")
+    assert other != site
+    page.goto(f"{other}/sign-in/")
+    page.locator("form[action$='/sign-in/start/'] button").click()
+    page.wait_for_url(f"{site}/dev-oidc/authorize**")
+    assert page.locator("#resident-0").is_visible()

@@ -106,9 +106,10 @@ HEADERS_SCRIPT = textwrap.dedent("""
     from django.test import Client
     client = Client(HTTP_HOST="online.city.koto.example.jp")
     plain = client.get("/accessibility/")
+    probe = client.get("/healthz")
     secure = client.get("/sign-in/", secure=True)
     print(json.dumps({
-        "plain_status": plain.status_code, "plain_location": plain.get("Location", ""),
+        "plain_status": plain.status_code, "plain_location": plain.get("Location", ""), "probe_status": probe.status_code,
         "status": secure.status_code, "headers": dict(secure.headers),
         "cookies": {name: {"secure": bool(c["secure"]), "httponly": bool(c["httponly"]), "samesite": c["samesite"]}
                     for name, c in secure.cookies.items()},
@@ -122,6 +123,8 @@ def test_production_sends_hsts_redirects_to_https_and_marks_cookies_secure(tmp_p
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout.strip().splitlines()[-1])
     assert data["plain_status"] == 301 and data["plain_location"].startswith("https://")
+    assert data["probe_status"] == 200  # health probes over plain HTTP are not redirected
+    assert "form-action 'self' https://idp.example.jp;" in data["headers"]["Content-Security-Policy"]
     assert data["status"] == 200
     headers = data["headers"]
     assert "max-age=31536000" in headers["Strict-Transport-Security"]
@@ -165,3 +168,20 @@ def test_hsts_and_secure_cookies_with_production_security_settings(client, setti
     response = client.get("/sign-in/", secure=True)
     assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     assert response.cookies["csrftoken"]["secure"]
+
+
+@pytest.mark.django_db
+def test_forms_may_redirect_to_the_sign_in_providers_origin(client, settings):
+    settings.RESIDENT_IDENTITY_PROVIDER = "oidc"
+    settings.OIDC_ISSUER = "https://idp.example.jp/realms/koto"
+    settings.CSP_FORM_ACTION_EXTRA = ["https://pay.example.jp"]
+    csp = client.get("/sign-in/")["Content-Security-Policy"]
+    assert "form-action 'self' https://pay.example.jp https://idp.example.jp;" in csp
+
+
+@pytest.mark.django_db
+def test_form_action_allows_only_this_site_on_the_embedded_default(client, settings):
+    settings.BASE_URL = "http://testserver"
+    csp = client.get("/")["Content-Security-Policy"]
+    (form_action,) = [d.split()[1:] for d in csp.split("; ") if d.startswith("form-action ")]
+    assert form_action[0] == "'self'" and set(form_action) <= {"'self'", "http://testserver"}

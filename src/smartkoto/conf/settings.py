@@ -212,6 +212,9 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = False
+# Extra origins forms may post or redirect to (e.g. a payment provider's hosted page); the resident
+# sign-in provider's origin is added automatically.
+CSP_FORM_ACTION_EXTRA = env_list("SMARTKOTO_CSP_FORM_ACTION", "")
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -219,6 +222,7 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(env("SMARTKOTO_HSTS_SECONDS", 31536000))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # load-balancer probes often speak plain HTTP
 SILENCED_SYSTEM_CHECKS = [] if PRODUCTION else ["security.W004", "security.W008", "security.W012", "security.W016"]
 
 # --- logging: one JSON object per line, with the request id ------------------------------------

@@ -3,6 +3,7 @@
 import logging
 import secrets
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 
@@ -10,18 +11,52 @@ from .logging import request_id_var
 
 log = logging.getLogger("smartkoto.request")
 
-CSP = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data: https://cyberjapandata.gsi.go.jp",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "frame-ancestors 'none'",
-    "form-action 'self' " + " ".join(getattr(settings, "CSP_FORM_ACTION_EXTRA", [])),
-    "base-uri 'self'",
-    "object-src 'none'",
-])
+def _policy(form_action_sources):
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: https://cyberjapandata.gsi.go.jp",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+        "form-action " + " ".join(form_action_sources),
+        "base-uri 'self'",
+        "object-src 'none'",
+    ])
+
+
+CSP = _policy(["'self'"])  # the base policy, without the origins added below
+
+# Browsers apply form-action to the redirect that follows a form POST too: a form that answers with a
+# redirect to the OpenID provider or a payment page on another origin is blocked unless that origin is
+# listed. Apps register a callable returning such an origin in AppConfig.ready(); operators can add
+# more with SMARTKOTO_CSP_FORM_ACTION (settings.CSP_FORM_ACTION_EXTRA).
+_form_action_origins = []
+
+
+def allow_form_action(get_url):
+    """Register a callable returning a URL whose origin forms may redirect to (evaluated per response)."""
+    _form_action_origins.append(get_url)
+
+
+def origin_of(url):
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in {"http", "https"} and parts.netloc else ""
+
+
+def content_security_policy():
+    sources = ["'self'"]
+    candidates = list(getattr(settings, "CSP_FORM_ACTION_EXTRA", []))
+    for get_url in _form_action_origins:
+        try:
+            candidates.append(origin_of(get_url()))
+        except Exception:  # noqa: BLE001 - a misconfigured plug-in must not take every page down
+            log.warning("form-action origin unavailable", exc_info=True)
+    for source in candidates:
+        if source and source not in sources:
+            sources.append(source)
+    return _policy(sources)
 
 
 class RequestIdMiddleware:
@@ -61,6 +96,6 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.setdefault("Content-Security-Policy", CSP)
+        response.setdefault("Content-Security-Policy", content_security_policy())
         response.setdefault("Permissions-Policy", "geolocation=(self), camera=(self), microphone=()")
         return response
