@@ -16,9 +16,17 @@ def published():
     return Procedure.objects.filter(published=True).select_related("department")
 
 
+def catalog_version():
+    """Changes whenever any procedure changes: part of the cache key of rendered catalog lists."""
+    from django.db.models import Count, Max
+
+    figures = Procedure.objects.aggregate(latest=Max("updated_at"), count=Count("pk"))
+    return f"{figures['latest'].timestamp() if figures['latest'] else 0}-{figures['count']}"
+
+
 def search(query="", department="", life_event="", online=""):
     """Catalog search: every word of the query must occur in the normalised text (kanji, kana, width-folded)."""
-    procedures = published()
+    procedures = published().defer("eligibility", "requirements", "legal_basis", "offline_legal_reason")
     if department:
         procedures = procedures.filter(department__code=department)
     if online == "online":

@@ -20,7 +20,7 @@ def catalog(request):
     results = queries.search(filters["q"], filters["department"], filters["life_event"], filters["online"])
     departments = queries.departments_with_procedures()
     return render(request, "procedures/catalog.html", {
-        "results": results, "filters": filters, "departments": departments,
+        "results": results, "filters": filters, "departments": departments, "catalog_version": queries.catalog_version(),
         "life_events": [(code, tr(label)) for code, label in LIFE_EVENTS.items()],
         "breadcrumbs": _crumbs()[:1] + [{"label": _("Procedures")}],
     })
