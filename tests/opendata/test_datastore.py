@@ -41,17 +41,17 @@ def test_load_that_fails_midway_removes_its_rows_and_keeps_previous_version(make
     _ds, resource = make_dataset()
     good = _upload(resource, CSV)
     monkeypatch.setattr(datastore, "BATCH", 2)
-    original = DatastoreRow.objects.bulk_create
-    calls = {"n": 0}
+    from smartkoto.opendata import tabular
 
-    def failing(rows, *args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise RuntimeError("disk full")
-        return original(rows, *args, **kwargs)
+    real_typed = tabular.typed
 
-    monkeypatch.setattr(DatastoreRow.objects, "bulk_create", failing)
-    bigger = CSV + "亀戸公園,公園,5,35.69,139.83\n" * 5
+    def typed(value, kind):
+        if value == "壊れた行":
+            raise RuntimeError("disk full")  # stands for any database failure after some batches were written
+        return real_typed(value, kind)
+
+    monkeypatch.setattr(tabular, "typed", typed)
+    bigger = CSV + "亀戸公園,公園,5,35.69,139.83\n" * 5 + "壊れた行,公園,1,35.6,139.8\n"
     failed = _upload(resource, bigger)
     resource.refresh_from_db()
     assert failed.load_state == ResourceFile.Load.FAILED and "disk full" in failed.load_error
@@ -156,3 +156,34 @@ def test_every_change_is_audited(make_dataset):
     _upload(resource, CSV)
     actions = list(AuditRecord.objects.values_list("action", flat=True))
     assert {"opendata.dataset_created", "opendata.resource_created", "opendata.dataset_state", "opendata.file_uploaded"} <= set(actions)
+
+
+@pytest.mark.parametrize("text", ["江東区 東陽４－１１", "ＡＥＤ設置ｶﾞｲﾄﾞ", "カタカナ ひらがな\tTab", "Ⅻ㍻ﾊﾟ", "ヴァ ヶ ヵ", ""])
+def test_fast_normalize_equals_the_shared_normaliser(text):
+    from smartkoto.core.text import normalize
+
+    assert datastore.fast_normalize(text) == normalize(text)
+
+
+def test_large_versions_get_expression_indexes_on_sqlite_that_filters_use(make_dataset, settings):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL uses the GIN index from migration 0002")
+    settings.OPENDATA_INDEX_MIN_ROWS = 3
+    _ds, resource = make_dataset()
+    many = "名称,区分,人数,緯度,経度\n" + "".join(f"施設{n},区分{n % 50},{n},35.6,139.8\n" for n in range(2000))
+    first = _upload(resource, many)
+    resource.refresh_from_db()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE type='index' AND name LIKE %s", [f"opendata_row_v{first.pk}_f%"])
+        assert cursor.fetchone()[0] == 3  # 名称, 区分, 人数; not the decimal coordinates
+        rows = datastore.DatastoreRow.objects.extra(where=[f"version_id = {first.pk}"])
+        sql, params = datastore._apply_filters(rows, {"区分": "公園"}, {"区分": "text"}).query.sql_with_params()
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = cursor.fetchall()
+        assert any(f"opendata_row_v{first.pk}_f1" in str(step) for step in plan), plan
+    _upload(resource, "名称,区分\nA,B\n")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE type='index' AND name LIKE %s", [f"opendata_row_v{first.pk}_f%"])
+        assert cursor.fetchone()[0] == 0

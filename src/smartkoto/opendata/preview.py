@@ -9,8 +9,8 @@ import math
 
 from django.conf import settings
 from django.db.models import Count
-from django.db.models.fields.json import KeyTransform
 
+from .datastore import column_expression
 from .models import DatastoreRow
 
 DEFAULT_TILES = "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png"
@@ -97,7 +97,7 @@ def chart_data(resource, column, limit=15, width=640):
     if column not in fields:
         return None
     rows = DatastoreRow.objects.filter(version_id=resource.datastore_version_id)
-    counted = (rows.annotate(v=KeyTransform(column, "data")).values("v").annotate(n=Count("id")).order_by("-n")[:limit])
+    counted = (rows.annotate(v=column_expression(column)).values("v").annotate(n=Count("id")).order_by("-n")[:limit])
     import json
 
     bars = []
@@ -122,3 +122,23 @@ def chart_data(resource, column, limit=15, width=640):
         bar["short"] = bar["label"] if len(bar["label"]) <= 14 else bar["label"][:13] + "…"
     return {"bars": bars, "width": width, "height": len(bars) * (bar_height + gap), "label_width": label_width,
             "bar_height": bar_height, "column": column}
+
+
+CHART_FIRST = ("所在地_町字", "種別", "分類", "実施サービス", "文化財分類", "区分", "利用可能曜日")
+SKIP = {"全国地方公共団体コード", "都道府県コード又は市区町村コード", "NO", "ID", "都道府県名", "市区町村名", "地方公共団体名",
+        "所在地_全国地方公共団体コード", "所在地_都道府県", "所在地_市区町村"}
+
+
+def default_chart_column(resource, max_rows_checked=200_000):
+    """The first column whose values fall into 2–30 groups (a chart of one bar says nothing)."""
+    fields = [f["id"] for f in resource.datastore_fields if f["id"] not in SKIP]
+    ordered = [c for c in CHART_FIRST if c in fields] + [c for c in fields if c not in CHART_FIRST]
+    version = resource.datastore_version
+    if version is not None and version.rows_total > max_rows_checked:
+        return ordered[0] if ordered else None
+    rows = DatastoreRow.objects.filter(version_id=resource.datastore_version_id)
+    for column in ordered[:40]:
+        groups = rows.annotate(v=column_expression(column)).values("v").distinct()[:31].count()
+        if 2 <= groups <= 30:
+            return column
+    return ordered[0] if ordered else None

@@ -107,12 +107,7 @@ def resource(request, name, resource_id):
         pages = max(1, -(-total // size))
         base = {"q": q} if q else {}
         chart_columns = preview.chart_columns(res)
-        default_chart = preview.label_field(res.datastore_fields)
-        for candidate in ("所在地_町字", "種別", "分類", "実施サービス", "文化財分類", "利用可能曜日"):
-            if candidate in chart_columns:
-                default_chart = candidate
-                break
-        chart_column = request.GET.get("chart") or default_chart
+        chart_column = request.GET.get("chart") or preview.default_chart_column(res)
         context.update({
             "fields": result["fields"], "rows": result["records"], "total": total, "q": q, "page_number": page_number,
             "pages": pages, "prev_query": urlencode({**base, "page": page_number - 1}) if page_number > 1 else "",

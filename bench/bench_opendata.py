@@ -1,0 +1,174 @@
+"""Open data datastore, in-process against a fresh database (SQLite by default, DATABASE_URL for PostgreSQL):
+
+- import: rows per second of a CSV upload through the platform (checksum, encoding detection, validation,
+  type inference, load into the datastore) as a ratio of the database's own bulk loader on the same file
+  (sqlite3's `.import --csv`, PostgreSQL's `COPY … FROM STDIN CSV`) into a plain table;
+- datastore_search latency on the loaded resource (default 1,000,000 rows) as a ratio of a direct SQL
+  query that returns the same rows from the same table (opendata_datastorerow).
+
+    .venv/bin/python bench/bench_opendata.py              # 1,000,000 rows (a few minutes)
+    .venv/bin/python bench/bench_opendata.py --rows 100000
+    .venv/bin/python bench/bench_opendata.py --quick      # 100,000 rows
+"""
+
+import argparse
+import csv
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+TOWNS = ["東陽", "木場", "豊洲", "有明", "亀戸", "大島", "北砂", "南砂", "清澄", "深川", "門前仲町", "枝川"]
+
+
+def make_csv(path, rows, seed=7):
+    rnd = random.Random(seed)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["ID", "名称", "町名", "人数", "緯度", "経度", "更新日"])
+        for n in range(1, rows + 1):
+            town = TOWNS[n % len(TOWNS)]
+            writer.writerow([f"K{n:08d}", f"{town}施設{n}", town, rnd.randint(0, 5000), f"{35.6 + rnd.random() / 10:.6f}",
+                             f"{139.75 + rnd.random() / 10:.6f}", f"2025-{1 + n % 12:02d}-{1 + n % 28:02d}"])
+
+
+def timed(fn, repeat=1):
+    samples = []
+    result = None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = fn()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples), result
+
+
+def bulk_floor(path, rows):
+    """Seconds for the database's own CSV loader to load the same file into a plain table."""
+    from django.conf import settings
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_bulk")
+        cursor.execute('CREATE TABLE bench_bulk ("ID" text, "名称" text, "町名" text, "人数" integer, "緯度" double precision, '
+                       '"経度" double precision, "更新日" text)')
+    if connection.vendor == "sqlite":
+        connection.close()
+        database = settings.DATABASES["default"]["NAME"]
+        sqlite3 = shutil.which("sqlite3")
+        if not sqlite3:
+            raise SystemExit("sqlite3 command-line shell not found: it is the SQLite bulk loader this benchmark compares with")
+        started = time.perf_counter()
+        subprocess.run([sqlite3, str(database), ".import --csv --skip 1 " + str(path) + " bench_bulk"], check=True)
+        return time.perf_counter() - started
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy('COPY bench_bulk FROM STDIN WITH (FORMAT csv, HEADER true)') as copy:
+            with open(path, "rb") as handle:
+                while chunk := handle.read(1 << 20):
+                    copy.write(chunk)
+    connection.commit() if not connection.get_autocommit() else None
+    return time.perf_counter() - started
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    rows = 100_000 if args.quick and args.rows == 1_000_000 else args.rows
+
+    data_dir = tempfile.mkdtemp(prefix="smartkoto-bench-opendata-")
+    os.environ.update({"SMARTKOTO_DATA_DIR": data_dir, "DJANGO_SETTINGS_MODULE": "smartkoto.conf.settings",
+                       "SMARTKOTO_TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend"})
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    settings.OPENDATA_MAX_UPLOAD_BYTES = 1 << 40
+    if connection.vendor == "postgresql":
+        print("PostgreSQL:", settings.DATABASES["default"]["NAME"], "(its tables are reused; demo datasets are created once)")
+    call_command("migrate", verbosity=0)
+    from smartkoto.core.i18n import both
+    from smartkoto.municipality import demo as municipality_demo
+    from smartkoto.opendata import datastore, services
+    from smartkoto.opendata.models import Dataset, DatastoreRow
+
+    municipality_demo.load()
+    Dataset.objects.filter(name="bench-rows").delete()
+    csv_path = Path(data_dir) / "bench.csv"
+    make_csv(csv_path, rows)
+    size_mb = csv_path.stat().st_size / 1e6
+    print(f"{rows:,} rows, {size_mb:.1f} MB CSV, database: {connection.vendor}")
+
+    floor_seconds = bulk_floor(csv_path, rows)
+    ds = services.save_dataset({"name": "bench-rows", "title": both("ベンチ", "Bench"), "department_code": "dx"})
+    resource = services.save_resource(ds, {"name": both("行", "rows"), "format": "CSV"})
+    ours_seconds, version = timed(lambda: services.upload(resource, "bench.csv", csv_path.read_bytes(), run_now=True))
+    assert version.rows_loaded == rows, (version.load_state, version.load_error)
+    resource.refresh_from_db()
+    print(f"import  floor (bulk loader) {rows / floor_seconds:12,.0f} rows/s   platform {rows / ours_seconds:12,.0f} rows/s   "
+          f"ratio platform/floor = {(rows / ours_seconds) / (rows / floor_seconds):.3f}")
+
+    table = DatastoreRow._meta.db_table
+    vid = resource.datastore_version_id
+    V = int(vid)  # written into the SQL as the datastore does, so SQLite may use the per-version indexes
+    if connection.vendor == "postgresql":
+        field = lambda name: f"(data -> '{name}')"  # noqa: E731
+        eq = lambda name: f"data @> %s::jsonb"  # noqa: E731
+        eq_param = lambda name, value: __import__("json").dumps({name: value}, ensure_ascii=False)  # noqa: E731
+    else:
+        field = lambda name: f"json_extract(data, {datastore.sqlite_path_literal(name)})"  # noqa: E731
+        eq = lambda name: f"{field(name)} = %s"  # noqa: E731
+        eq_param = lambda name, value: value  # noqa: E731
+
+    def direct(sql, params):
+        def run():
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+        return run
+
+    cases = [
+        ("first page (limit 100, total)", {"limit": 100},
+         [(f"SELECT row_number, data FROM {table} WHERE version_id = {V} ORDER BY row_number LIMIT 100", []),
+          (f"SELECT count(*) FROM {table} WHERE version_id = {V}", [])]),
+        ("deep page (offset = rows/2)", {"limit": 100, "offset": rows // 2, "include_total": False},
+         [(f"SELECT row_number, data FROM {table} WHERE version_id = {V} ORDER BY row_number LIMIT 100 OFFSET {rows // 2}", [])]),
+        ("filter 町名 + sort 人数 desc + total", {"filters": {"町名": "豊洲"}, "sort": "人数 desc", "limit": 100},
+         [(f"SELECT row_number, data FROM {table} WHERE version_id = {V} AND {eq('町名')} ORDER BY {field('人数')} DESC LIMIT 100",
+           [eq_param("町名", "豊洲")]),
+          (f"SELECT count(*) FROM {table} WHERE version_id = {V} AND {eq('町名')}", [eq_param("町名", "豊洲")])]),
+        ("filter by ID (one row)", {"filters": {"ID": f"K{rows // 3:08d}"}, "limit": 100},
+         [(f"SELECT row_number, data FROM {table} WHERE version_id = {V} AND {eq('ID')} LIMIT 100", [eq_param("ID", f"K{rows // 3:08d}")]),
+          (f"SELECT count(*) FROM {table} WHERE version_id = {V} AND {eq('ID')}", [eq_param("ID", f"K{rows // 3:08d}")])]),
+        ("full-text q (one word)", {"q": "有明施設7", "limit": 100},
+         [(f"SELECT row_number, data FROM {table} WHERE version_id = {V} AND search_text LIKE %s ORDER BY row_number LIMIT 100",
+           ["%有明施設7%"]),
+          (f"SELECT count(*) FROM {table} WHERE version_id = {V} AND search_text LIKE %s", ["%有明施設7%"])]),
+    ]
+    print(f"datastore_search on {rows:,} rows, median of {args.repeat}:")
+    for label, params, sqls in cases:
+        ours, result = timed(lambda: datastore.search(resource, dict(params)), args.repeat)
+        floor, _ = timed(lambda: [direct(sql, p)() for sql, p in sqls], args.repeat)
+        print(f"  {label:42s} direct SQL {floor * 1000:8.1f} ms   datastore_search {ours * 1000:8.1f} ms   "
+              f"ratio = {ours / floor:.2f}   ({len(result['records'])} records)")
+    Dataset.objects.filter(name="bench-rows").delete()
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_bulk")
+    shutil.rmtree(data_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
