@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from smartkoto.core.forms import SafeForm
 
@@ -31,9 +32,9 @@ class DeskForm(SafeForm):
 
 class RangeForm(SafeForm):
     office = forms.ChoiceField(label=_("Office"), required=False)
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}),
+    start = forms.DateField(label=pgettext_lazy("date range", "From"), widget=forms.DateInput(attrs={"type": "date"}),
                             error_messages={"required": _("Enter the first day."), "invalid": _("Enter a date like 2026-04-01.")})
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}),
+    end = forms.DateField(label=pgettext_lazy("date range", "To"), widget=forms.DateInput(attrs={"type": "date"}),
                           error_messages={"required": _("Enter the last day."), "invalid": _("Enter a date like 2026-04-30.")})
 
     def __init__(self, *args, offices=(), **kwargs):
