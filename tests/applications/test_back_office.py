@@ -31,6 +31,8 @@ def test_case_worker_processes_a_case_to_approval_and_the_resident_sees_it(submi
     assert submitted.status == "approved" and submitted.decided_at
     mine = resident_client.get(f"/applications/{submitted.public_id}/").content.decode()
     assert 'data-testid="decision"' in mine
+    assert "状態：承認" in mine
+    assert "受付票（PDF）" in case_worker.get(f"/staff/cases/{submitted.reference}/").content.decode()
     letter = resident_client.get(f"/applications/{submitted.public_id}/decision.pdf")
     assert letter.content.startswith(b"%PDF-")
     assert case_worker.get(f"/staff/cases/{submitted.reference}/decision.pdf").content.startswith(b"%PDF-")

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
@@ -36,7 +37,7 @@ ACTION_LABELS = {
     Status.IN_REVIEW: _("Start review"),
     Status.WAITING_FOR_RESIDENT: _("Ask the resident for more information"),
     Status.APPROVED: _("Approve"),
-    Status.REJECTED: _("Reject"),
+    Status.REJECTED: pgettext_lazy("application", "Reject"),
     Status.COMPLETED: _("Mark as completed"),
 }
 

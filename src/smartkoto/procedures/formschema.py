@@ -295,7 +295,7 @@ class StepForm(SafeForm):
             required = field.get("required", False)
             if field["type"] == "file" and self.existing_files.get(field["name"]):
                 required = False
-            formfield = django_field(field, required=False if field.get("show_if") else required)
+            formfield = django_field(field, required=required)
             formfield.spec = field
             formfield.really_required = required
             if field.get("show_if"):
@@ -311,10 +311,9 @@ class StepForm(SafeForm):
             if not spec.get("show_if"):
                 continue
             if not is_visible(spec, merged):
+                # Hidden by its condition: neither required nor kept, whatever was typed.
                 data[name] = None
                 self._errors.pop(name, None)
-            elif formfield.really_required and data.get(name) in (None, "", []) and name not in self.errors:
-                self.add_error(name, _messages(spec)["required"])
         return data
 
     def answers(self):
