@@ -119,3 +119,15 @@ def test_export_and_import_round_trip_into_a_draft(builder_client):
 def test_versions_page_lists_each_version(builder_client):
     assert builder_client.get("/staff/procedures/juminhyo/versions/").status_code == 200
     assert builder_client.get("/staff/procedures/juminhyo/versions/1/").status_code == 200
+
+
+def test_fee_by_option_is_entered_as_data_and_used(builder_client):
+    data = dict(NEW, slug="stall-permit", fee_kind="by_option", fee_field="size", fee_options="small=400\nlarge=2,000円")
+    assert builder_client.post("/staff/procedures/new/", data).status_code == 302
+    procedure = Procedure.objects.get(slug="stall-permit")
+    assert procedure.fee_options == {"small": 400, "large": 2000}
+    from smartkoto.procedures import queries
+
+    assert queries.fee_for(procedure, {"s": {"size": "large"}}) == 2000
+    bad = builder_client.post("/staff/procedures/new/", dict(data, slug="stall-2", fee_options="large=lots"))
+    assert bad.status_code == 200 and "fee_options" in bad.context["form"].errors

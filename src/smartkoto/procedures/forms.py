@@ -42,6 +42,8 @@ class ProcedureForm(SafeForm):
     fee_amount = forms.IntegerField(label=_("Fee in yen"), min_value=0, max_value=1_000_000, initial=0)
     fee_field = forms.CharField(label=_("Question the fee depends on"), max_length=60, required=False,
                                 help_text=_("For a fee per copy: the number question; for a fee by option: the choice question."))
+    fee_options = forms.CharField(label=_("Fee per option"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                                  help_text=_("For a fee by option: one line per option value, for example large=2000."))
     processing_days = forms.IntegerField(label=_("Expected processing days"), min_value=0, max_value=365, initial=7)
     life_events = forms.MultipleChoiceField(label=_("Life events"), required=False, widget=forms.CheckboxSelectMultiple)
     keywords = forms.CharField(label=_("Search keywords"), max_length=500, required=False, help_text=_("Readings in hiragana and other words residents use, separated by spaces."))
@@ -63,7 +65,21 @@ class ProcedureForm(SafeForm):
             self.add_error("reason_ja", _("An online procedure cannot have a legal reason for a visit."))
         if data.get("fee_kind") in (FeeKind.PER_COPY, FeeKind.BY_OPTION) and not data.get("fee_field"):
             self.add_error("fee_field", _("Name the question the fee depends on."))
+        if data.get("fee_kind") == FeeKind.BY_OPTION and not data.get("fee_options"):
+            self.add_error("fee_options", _("Give the fee of each option."))
         return data
+
+    def clean_fee_options(self):
+        options = {}
+        for line in (self.cleaned_data.get("fee_options") or "").splitlines():
+            if not line.strip():
+                continue
+            value, _sep, amount = line.partition("=")
+            amount = amount.strip().replace(",", "").replace("円", "")
+            if not value.strip() or not amount.isdigit():
+                raise ValidationError(_("Write each line as option value=yen, for example large=2000."))
+            options[value.strip()] = int(amount)
+        return options
 
 
 class StepForm(SafeForm):

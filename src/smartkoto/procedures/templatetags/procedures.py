@@ -34,3 +34,10 @@ def fee_text(procedure):
 @register.filter
 def get_item(mapping, key):
     return (mapping or {}).get(key, "")
+
+
+@register.filter
+def field_type_label(kind):
+    from ..formschema import FIELD_TYPES
+
+    return FIELD_TYPES.get(kind, kind)

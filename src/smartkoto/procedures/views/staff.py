@@ -66,6 +66,7 @@ def _initial(procedure):
         "channel": procedure.channel, "reason_ja": (procedure.offline_legal_reason or {}).get("ja", ""),
         "reason_en": (procedure.offline_legal_reason or {}).get("en", ""), "assurance_level": procedure.assurance_level,
         "fee_kind": procedure.fee_kind, "fee_amount": procedure.fee_amount, "fee_field": procedure.fee_field,
+        "fee_options": "\n".join(f"{k}={v}" for k, v in (procedure.fee_options or {}).items()),
         "processing_days": procedure.processing_days, "life_events": procedure.life_events, "keywords": procedure.keywords,
         "published": procedure.published,
     }
@@ -99,7 +100,7 @@ def procedure_edit(request, slug=None):
             target.legal_basis = _pair(data, "legal_basis")
             target.channel = data["channel"]
             target.offline_legal_reason = _pair(data, "reason")
-            for key in ("assurance_level", "fee_kind", "fee_amount", "fee_field", "processing_days", "life_events", "keywords", "published"):
+            for key in ("assurance_level", "fee_kind", "fee_amount", "fee_field", "fee_options", "processing_days", "life_events", "keywords", "published"):
                 setattr(target, key, data[key])
             services.save_procedure(target, request=request)
             messages.success(request, _("The procedure was saved."))
