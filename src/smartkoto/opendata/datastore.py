@@ -123,7 +123,8 @@ def _insert_rows(version, data, header, types):
         if len(cells) != width:
             raise ValueError("the file changed while it was loaded")
         number += 1
-        values = {name: typed(cell, kind) for (name, kind), cell in zip(pairs, cells)}
+        # Empty cells are left out, so the column reads as SQL NULL (sorted last) on both databases.
+        values = {name: value for (name, kind), cell in zip(pairs, cells) if (value := typed(cell, kind)) is not None}
         batch.append((version.pk, number, dumps(values), fast_normalize(" ".join(cells))))
         if len(batch) >= BATCH:
             flush()
