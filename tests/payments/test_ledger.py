@@ -76,6 +76,8 @@ def test_csv_export_by_fee_and_day(day_of_payments):
     assert by_fee["juminhyo-copy"]["payments_yen"] == "600" and by_fee["juminhyo-copy"]["fee_name"] == "住民票の写し"
     assert by_fee["sodai-medium"]["refunds_yen"] == "-800" and by_fee["sodai-medium"]["net_yen"] == "1600"
     assert sum(int(r["net_yen"]) for r in rows) == 600 + 300 + 2400 - 800
+    english = ledger.export_csv(today, today, "en").decode("utf-8-sig")
+    assert "Certificate of residence (copy)" in english
 
 
 def test_excel_export_has_totals_and_entries(day_of_payments):

@@ -24,18 +24,18 @@ DUPLICATE = "duplicate"
 FINDINGS = [MATCHED, MISSING_IN_LEDGER, MISSING_AT_PROVIDER, AMOUNT_MISMATCH, DUPLICATE]
 
 
-def fee_name(code):
+def fee_name(code, language=None):
     fee = demo.FEES_BY_CODE.get(code)
     from smartkoto.core.i18n import tr
 
-    return tr(fee["name"]) if fee else code
+    return tr(fee["name"], language) if fee else code
 
 
 def entries(start, end):
     return LedgerEntry.objects.filter(booked_on__gte=start, booked_on__lte=end).select_related("payment").order_by("booked_on", "pk")
 
 
-def totals_by_fee_and_day(start, end):
+def totals_by_fee_and_day(start, end, language=None):
     """Rows of (day, fee_code, department, payments yen, refunds yen, net yen, count)."""
     rows = (entries(start, end).values("booked_on", "fee_code", "department_code", "kind")
             .annotate(total=Sum("amount_yen"), n=Count("id")).order_by("booked_on", "fee_code"))
@@ -47,36 +47,36 @@ def totals_by_fee_and_day(start, end):
             table[key]["count"] += row["n"]
         else:
             table[key]["refunds"] += row["total"]
-    return [{"day": day, "fee_code": fee, "fee_name": fee_name(fee), "department_code": dept, **values,
+    return [{"day": day, "fee_code": fee, "fee_name": fee_name(fee, language), "department_code": dept, **values,
              "net": values["payments"] + values["refunds"]} for (day, fee, dept), values in sorted(table.items())]
 
 
 HEADERS = ["day", "fee_code", "fee_name", "department_code", "count", "payments_yen", "refunds_yen", "net_yen"]
 
 
-def _export_rows(start, end):
-    for row in totals_by_fee_and_day(start, end):
+def _export_rows(start, end, language):
+    for row in totals_by_fee_and_day(start, end, language):
         yield [row["day"].isoformat(), row["fee_code"], row["fee_name"], row["department_code"], row["count"],
                row["payments"], row["refunds"], row["net"]]
 
 
-def export_csv(start, end):
-    """UTF-8 with BOM so Excel on Windows opens the Japanese names correctly."""
+def export_csv(start, end, language="ja"):
+    """UTF-8 with BOM so Excel on Windows opens the Japanese names correctly. Fee names in `language`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(HEADERS)
-    writer.writerows(_export_rows(start, end))
+    writer.writerows(_export_rows(start, end, language))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def export_xlsx(start, end):
+def export_xlsx(start, end, language="ja"):
     from openpyxl import Workbook
 
     book = Workbook()
     sheet = book.active
     sheet.title = "by fee and day"
     sheet.append(HEADERS)
-    for row in _export_rows(start, end):
+    for row in _export_rows(start, end, language):
         sheet.append(row)
     detail = book.create_sheet("entries")
     detail.append(["booked_on", "kind", "payment", "reference", "fee_code", "department_code", "amount_yen", "provider", "provider_ref"])

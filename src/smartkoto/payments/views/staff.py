@@ -182,9 +182,9 @@ def ledger_view(request):
         audit.record("payments.ledger_exported", request=request, department_code=ACCOUNTING,
                      detail={"start": start.isoformat(), "end": end.isoformat(), "format": fmt})
         if fmt == "csv":
-            response = HttpResponse(ledger.export_csv(start, end), content_type="text/csv; charset=utf-8")
+            response = HttpResponse(ledger.export_csv(start, end, request.LANGUAGE_CODE), content_type="text/csv; charset=utf-8")
         else:
-            response = HttpResponse(ledger.export_xlsx(start, end), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            response = HttpResponse(ledger.export_xlsx(start, end, request.LANGUAGE_CODE), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="ledger-{start:%Y%m%d}-{end:%Y%m%d}.{fmt}"'
         return response
     audit.record("payments.ledger_viewed", request=request, department_code=ACCOUNTING)
