@@ -126,7 +126,7 @@ def main():
     V = int(vid)  # written into the SQL as the datastore does, so SQLite may use the per-version indexes
     if connection.vendor == "postgresql":
         field = lambda name: f"(data -> '{name}')"  # noqa: E731
-        eq = lambda name: f"data @> %s::jsonb"  # noqa: E731
+        eq = lambda name: "data @> %s::jsonb"  # noqa: E731
         eq_param = lambda name, value: __import__("json").dumps({name: value}, ensure_ascii=False)  # noqa: E731
     else:
         field = lambda name: f"json_extract(data, {datastore.sqlite_path_literal(name)})"  # noqa: E731

@@ -42,7 +42,7 @@ def test_resource_page_previews_table_chart_and_map(client, demo_catalog):
 def test_map_tiles_can_be_switched_off(client, demo_catalog, settings):
     settings.OPENDATA_MAP_TILES = ""
     page = client.get(f"/opendata/dataset/aed-locations/resource/{_resource_id()}/").content.decode()
-    assert "<circle" in page and "<image" not in page
+    assert "<circle" in page and "data-od-tiles" not in page
 
 
 def test_waste_collection_resource_without_coordinates_has_no_map(client, demo_catalog):

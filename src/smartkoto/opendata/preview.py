@@ -77,14 +77,12 @@ def map_data(resource, limit=3000, width=640, height=480):
     for lat, lon, name in points:
         x, y = _mercator(lat, lon, zoom)
         marks.append({"x": round(x - left, 1), "y": round(y - top, 1), "label": name})
-    tiles = []
+    # Background tiles are added by opendata.js only when they load, so an offline page or one without
+    # JavaScript shows the plain point plot rather than broken images.
     template = tiles_template()
-    if template:
-        for tx in range(int(left // 256), int((left + width) // 256) + 1):
-            for ty in range(int(top // 256), int((top + height) // 256) + 1):
-                tiles.append({"href": template.format(z=zoom, x=tx, y=ty), "x": round(tx * 256 - left, 1), "y": round(ty * 256 - top, 1)})
-    return {"width": width, "height": height, "points": marks, "tiles": tiles, "count": len(points),
-            "attribution": TILE_ATTRIBUTION if template == DEFAULT_TILES else "", "zoom": zoom}
+    return {"width": width, "height": height, "points": marks, "count": len(points), "tiles": template,
+            "left": round(left, 1), "top": round(top, 1), "attribution": TILE_ATTRIBUTION if template == DEFAULT_TILES else "",
+            "zoom": zoom}
 
 
 def chart_columns(resource):

@@ -118,7 +118,8 @@ def resource_detail(request, name, resource_id):
     return render(request, "opendata/staff/resource.html", {
         "ds": ds, "res": res, "form": form, "versions": versions, "latest": latest,
         "latest_summary": messages.summary(latest.report) if latest else "",
-        "issues": messages.described(latest.report)[:100] if latest else [],
+        "issues": messages.described(latest.report)[: None if request.GET.get("all") else 25] if latest else [],
+        "more_issues": max(0, len((latest.report or {}).get("issues", [])) - 25) if latest and not request.GET.get("all") else 0,
         "encoding": tabular.encoding_label((latest.report or {}).get("encoding")) if latest else "",
         "schema": registry.get(res.schema_id) if res.schema_id else None,
         "in_progress": bool(latest and latest.load_state in (ResourceFile.Load.QUEUED, ResourceFile.Load.LOADING)),
