@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "smartkoto.appointments",
     "smartkoto.counters",
     "smartkoto.opendata",
+    # floor 5
+    "smartkoto.lifeevents",
 ]
 
 MIDDLEWARE = [

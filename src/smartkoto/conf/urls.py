@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/appointments/", include("smartkoto.appointments.api_urls")),
     path("api/counters/", include("smartkoto.counters.api_urls")),
     path("api/payments/", include("smartkoto.payments.api_urls")),
+    path("api/lifeevents/", include("smartkoto.lifeevents.api_urls")),
     path("", include("smartkoto.opendata.api_urls")),  # CKAN /api/3/action/..., DCAT /catalog.jsonld
 ]
 
@@ -37,6 +38,8 @@ urlpatterns += i18n_patterns(
     path("staff/payments/", include("smartkoto.payments.staff_urls")),
     path("opendata/", include("smartkoto.opendata.urls")),
     path("staff/opendata/", include("smartkoto.opendata.staff_urls")),
+    path("life-events/", include("smartkoto.lifeevents.urls")),
+    path("staff/life-events/", include("smartkoto.lifeevents.staff_urls")),
     prefix_default_language=False,
 )
 
