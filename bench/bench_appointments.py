@@ -121,7 +121,7 @@ def request(port, method, path, body=None, headers=None, timeout=200):
     try:
         conn.request(method, path, body=body, headers={"Connection": "close", **(headers or {})})
         response = conn.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
     finally:
         conn.close()
 
@@ -130,15 +130,21 @@ def get(port, path, headers=None):
     return request(port, "GET", path, headers=headers)
 
 
-def throughput(port, path, total=1500, parallel=32, headers=None):
-    """Requests per second for `total` GETs of `path` from `parallel` clients; also the status counts."""
+def throughput(port, path, total=1500, parallel=32, headers=None, poll=False):
+    """Requests per second for `total` GETs of `path` from `parallel` clients; also the status counts.
+
+    With `poll`, clients behave like the live pages' script: they send the last ETag they saw.
+    """
     statuses = Counter()
     lock = threading.Lock()
+    seen = {"etag": get(port, path)[1].get("etag", "")} if poll else {}
 
     def one(_):
-        status = get(port, path, headers)[0]
+        status, answer, _body = get(port, path, {"If-None-Match": seen["etag"]} if poll else headers)
         with lock:
             statuses[status] += 1
+            if poll and status == 200:
+                seen["etag"] = answer.get("etag", "")
 
     started = time.perf_counter()
     with ThreadPoolExecutor(parallel) as pool:
@@ -169,15 +175,15 @@ def surge(port, day, keys, clients):
                 seen[status] += 1
                 if status != 503:
                     break
-                time.sleep(float(headers.get("Retry-After", 1)) * rng.uniform(0.3, 1.0))
+                time.sleep(float(headers.get("retry-after", 1)) * rng.uniform(0.3, 1.0))
             if status == 302:
-                confirm = re.sub(r"^https?://[^/]+", "", headers["Location"])
+                confirm = re.sub(r"^https?://[^/]+", "", headers["location"])
                 status, _h, _b = request(port, "POST", confirm, urlencode({"csrfmiddlewaretoken": CSRF, "email": f"b{index}@example.jp"}), cookie)
                 seen[status] += 1
                 result = "booked" if status == 302 else f"confirm {status}"
                 break
-            if headers.get("X-Booking-Refused") != "full":
-                result = headers.get("X-Booking-Refused") or f"http {status}"
+            if headers.get("x-booking-refused") != "full":
+                result = headers.get("x-booking-refused") or f"http {status}"
                 break
             free = [int(v) for v in re.findall(rb'name="slot" value="(\d+)"', body) if int(v) != chosen]
         with lock:

@@ -25,17 +25,18 @@ def main():
     server = BenchServer(threads=args.threads, residents=0)
     try:
         port = server.port
-        etag = get(port, "/counters/honchosha/")[1]["ETag"]
+        etag = get(port, "/counters/honchosha/")[1]["etag"]
         cases = [
             ("/healthz", "/healthz", None),
             ("congestion page (HTML)", "/counters/honchosha/", None),
-            ("congestion poll, 304", "/counters/honchosha/?fragment=1", {"If-None-Match": get(port, "/counters/honchosha/?fragment=1")[1]["ETag"]}),
+            ("congestion poll (ETag, 304)", "/counters/honchosha/?fragment=1", "poll"),
             ("status API (JSON)", "/api/counters/offices/honchosha/status", None),
             ("display board", "/counters/honchosha/display/", None),
         ]
         results = []
         for label, path, headers in cases:
-            rate, statuses = throughput(port, path, total=args.requests, parallel=args.parallel, headers=headers)
+            rate, statuses = throughput(port, path, total=args.requests, parallel=args.parallel, headers=headers,
+                                        poll=headers == "poll")
             results.append((label, rate, statuses))
         floor = results[0][1]
     finally:

@@ -89,7 +89,7 @@ class Client(threading.Thread):
         try:
             conn.request(method, path, body=body, headers=headers)
             response = conn.getresponse()
-            return response.status, dict(response.getheaders()), response.read().decode("utf-8", "replace")
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read().decode("utf-8", "replace")
         finally:
             conn.close()
 
@@ -115,14 +115,14 @@ class Client(threading.Thread):
                     if status != 503:
                         break
                     self.waited += 1
-                    time.sleep(float(headers.get("Retry-After", 1)) * self.rng.uniform(0.3, 1.0))
+                    time.sleep(float(headers.get("retry-after", 1)) * self.rng.uniform(0.3, 1.0))
                 if status == 302:
-                    confirm = re.sub(r"^https?://[^/]+", "", headers["Location"])
+                    confirm = re.sub(r"^https?://[^/]+", "", headers["location"])
                     status, headers, body = self.request("POST", confirm, urlencode({"csrfmiddlewaretoken": CSRF, "email": f"c{self.index}@example.jp"}))
                     self.statuses[status] += 1
                     self.result = "booked" if status == 302 else f"confirm {status}"
                     return
-                refusal = headers.get("X-Booking-Refused", "")
+                refusal = headers.get("x-booking-refused", "")
                 if status == 409 and refusal == "already_booked":
                     self.result = "already_booked"
                     return

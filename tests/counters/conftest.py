@@ -34,3 +34,13 @@ def clerk_request(rf, make_staff):
     request.user = make_staff("kumin-clerk", "kumin", "counter_clerk")
     request.request_id = "test"
     return request
+
+
+@pytest.fixture(autouse=True)
+def _fresh_memo():
+    """Each test starts without remembered service times or forecasts (ids repeat between tests)."""
+    from smartkoto.counters import queries
+
+    queries._memo.clear()
+    yield
+    queries._memo.clear()

@@ -5,6 +5,7 @@ imports; the same rows are published as CSV at /api/counters/congestion-history.
 """
 
 import math
+import time as time_module
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 from statistics import quantiles
@@ -40,8 +41,31 @@ def _round_up5(minutes):
     return int(math.ceil(minutes / 5) * 5)
 
 
+_memo = {}
+
+
+def _memoised(key, seconds, compute):
+    """A per-process memo for figures that change slowly (recent service times, the forecast)."""
+    now = time_module.monotonic()
+    hit = _memo.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    value = compute()
+    if len(_memo) > 2000:
+        _memo.clear()
+    _memo[key] = (now + seconds, value)
+    return value
+
+
 def service_minutes(counter_type):
-    """(low, high) minutes per person from recent finished tickets (25th and 75th percentile)."""
+    """(low, high) minutes per person from recent finished tickets (25th and 75th percentile).
+
+    Remembered for a minute per process: a queue page shown a thousand times a minute computes it once.
+    """
+    return _memoised(("service", counter_type.pk), 60, lambda: _service_minutes(counter_type))
+
+
+def _service_minutes(counter_type):
     since = timezone.now() - timedelta(days=RECENT_DAYS)
     rows = (Ticket.objects.filter(counter_type=counter_type, status=T.SERVED, finished_at__gte=since, serving_at__isnull=False)
             .order_by("-finished_at").values_list("serving_at", "finished_at")[:60])
@@ -126,10 +150,18 @@ def ticket_status(ticket):
 
 
 def hourly_forecast(counter_type, weekday=None):
-    """Average tickets issued per hour on this weekday over the last weeks, with a 0–3 busy level."""
+    """Average tickets issued per hour on this weekday over the last weeks, with a 0–3 busy level.
+
+    Built from days before today only, so it is remembered per process for the rest of the day.
+    """
     weekday = today().weekday() if weekday is None else weekday
+    return _memoised(("forecast", counter_type.pk, weekday, today()), 3600, lambda: _hourly_forecast(counter_type, weekday))
+
+
+def _hourly_forecast(counter_type, weekday):
     since = today() - timedelta(weeks=HISTORY_WEEKS)
-    issued = Ticket.objects.filter(counter_type=counter_type, issued_on__gte=since, issued_on__lt=today()).values_list("issued_on", "issued_at")
+    issued = (Ticket.objects.filter(counter_type=counter_type, issued_on__gte=since, issued_on__lt=today(),
+                                    issued_on__week_day=(weekday + 1) % 7 + 1).values_list("issued_on", "issued_at"))
     per_hour, days = defaultdict(int), set()
     for day, at in issued:
         if day.weekday() != weekday:
