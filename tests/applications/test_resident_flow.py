@@ -184,3 +184,15 @@ def test_resident_answers_a_request_for_more_information_with_a_document(residen
     download = resident_client.get(f"/applications/{submitted.public_id}/files/{attachment.public_id}/")
     assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
     assert OutboxEmail.objects.filter(subject__contains="更新").exists()
+
+
+def test_autosave_never_keeps_an_individual_number(resident_client, catalog):
+    from tests.procedures.test_formschema import valid_individual_number
+
+    resident_client.post("/applications/start/juminhyo/")
+    application = Application.objects.get()
+    resident_client.post(f"/applications/{application.public_id}/step/applicant/",
+                         {**APPLICANT, "full_name": f"江東 {valid_individual_number()}", "action": "autosave"})
+    application.refresh_from_db()
+    assert valid_individual_number() not in str(application.answers)
+    assert "[redacted]" in application.answers["_partial"]["applicant"]["full_name"]

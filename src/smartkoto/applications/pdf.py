@@ -5,7 +5,6 @@ import io
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import override
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -90,7 +89,7 @@ def receipt(application):
                 for field, value in row:
                     writer.line(f"  {tr(field['label'], 'ja')}: {value}")
         writer.space()
-        writer.line("申請状況は「申請状況」のページで確認できます。" , MINCHO, 10)
+        writer.line("申請状況は「申請状況」のページで確認できます。", MINCHO, 10)
         writer.line(f"{settings.BASE_URL}/applications/", MINCHO, 10)
         return writer.finish()
 

@@ -1,7 +1,5 @@
 """Reads over applications for the back office, the API and other apps."""
 
-import datetime
-
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
@@ -86,5 +84,3 @@ def is_overdue(application, today=None):
     today = today or timezone.localdate()
     return bool(application.due_on and application.due_on < today and application.status in OPEN)
 
-
-__all__ = ["inbox", "processing_times", "can_view", "can_process", "for_resident", "is_overdue", "datetime"]

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from smartkoto.core import audit
+from smartkoto.core.mynumber import redact_individual_numbers
 from smartkoto.municipality.calendar import add_business_days
 from smartkoto.procedures import queries as procedures
 
@@ -84,6 +85,8 @@ def autosave(application, step_id, raw):
         if not application.is_draft:
             return application
         answers = dict(application.answers)
+        # Not validated yet, so the My Number guard of the form has not run: redact here.
+        raw = {key: redact_individual_numbers(str(value))[:2000] for key, value in raw.items()}
         answers.setdefault("_partial", {})[step_id] = raw
         application.answers = answers
         application.save(update_fields=["answers", "updated_at"])
