@@ -158,3 +158,25 @@ def test_oversized_upload_is_refused_with_a_message(koen_staff, demo_catalog, se
 def test_residents_cannot_reach_the_back_office(resident_client):
     response = resident_client.get("/staff/opendata/")
     assert response.status_code in (302, 403)
+
+
+def test_procedure_catalog_is_published_as_a_live_dataset_when_procedures_exist(client, koto):
+    try:
+        from smartkoto.procedures import demo as procedures_demo
+    except ImportError:
+        pytest.skip("the procedures app is not there yet")
+    from smartkoto.opendata import demo, live
+
+    procedures_demo.load()
+    if not live.available("procedures"):
+        pytest.skip("smartkoto.procedures.queries offers no published procedures")
+    demo.load()
+    ds = Dataset.objects.get(name="procedures-online")
+    resource = ds.resources.get()
+    assert ds.is_published and resource.live_source == "procedures" and resource.datastore_active
+    from smartkoto.opendata import datastore
+
+    result = datastore.search(resource, {"filters": {"オンライン対応有無": "有"}, "limit": 1})
+    assert result["total"] >= 1
+    listed = Dataset.objects.get(name="opendata-list").resources.get()
+    assert datastore.search(listed, {"q": "手続一覧"})["total"] == 1

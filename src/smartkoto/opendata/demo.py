@@ -44,15 +44,15 @@ DATASETS = [
 ]
 
 LIVE = [
-    ("opendata-list", "dx", "オープンデータ一覧", "Open data list", "このカタログに掲載しているデータの一覧です（自動更新）。",
-     "The datasets in this catalog (updated automatically).", ["オープンデータ"], ["government"], "opendata_list:legacy",
-     "opendata_list", "opendata_list:legacy"),
     ("procedures-online", "dx", "手続一覧（オンライン対応状況）", "Procedures and their online status",
      "区の手続と、オンラインでできるかどうかの一覧です（自動更新）。", "The ward's procedures and whether each can be done online (updated automatically).",
      ["手続", "オンライン申請"], ["government"], "", "procedures", ""),
     ("counter-congestion", "kumin", "窓口混雑状況の履歴", "Counter congestion history",
      "区役所窓口の時間帯別の待ち人数の履歴です（自動更新）。", "Hourly waiting numbers at the ward office counters (updated automatically).",
      ["窓口", "混雑"], ["government"], "", "counter_congestion", ""),
+    ("opendata-list", "dx", "オープンデータ一覧", "Open data list", "このカタログに掲載しているデータの一覧です（自動更新）。",
+     "The datasets in this catalog (updated automatically).", ["オープンデータ"], ["government"], "opendata_list:legacy",
+     "opendata_list", "opendata_list:legacy"),  # last, so the list includes the live datasets above
 ]
 
 

@@ -72,14 +72,39 @@ def opendata_list():
 
 @provider("procedures")
 def procedures():
-    """The procedure catalog with online status. Uses smartkoto.procedures.queries when it offers
-    `open_data_rows()` → (header, rows); until then this dataset is not published (documented seam)."""
+    """The procedure catalog with online status, in the style of the オープンデータ一覧 (one row per
+    procedure). Prefers `smartkoto.procedures.queries.open_data_rows()` when that app offers it; otherwise
+    reads `queries.published()` (the public catalog, through the app's query module only)."""
     try:
         from smartkoto.procedures import queries as procedure_queries
     except ImportError:
         return None
-    fn = getattr(procedure_queries, "open_data_rows", None)
-    return fn() if fn else None
+    if hasattr(procedure_queries, "open_data_rows"):
+        return procedure_queries.open_data_rows()
+    if not hasattr(procedure_queries, "published"):
+        return None
+    from django.urls import NoReverseMatch, reverse
+    from django.utils.translation import override
+
+    from .ckan import site_url
+
+    items = list(procedure_queries.published().order_by("department__code", "slug"))
+    if not items:
+        return None
+    header = ["都道府県コード又は市区町村コード", "NO", "都道府県名", "市区町村名", "手続名称", "手続名称_英語", "手続概要", "担当課",
+              "手続方法", "オンライン対応有無", "法令によりオンライン化対象外", "手数料(円)", "標準処理日数", "URL", "最終更新日"]
+    rows = []
+    with override("ja"):
+        for number, p in enumerate(items, start=1):
+            try:
+                url = site_url() + reverse("procedures:detail", args=[p.slug])
+            except NoReverseMatch:
+                url = ""
+            rows.append(["131083", number, "東京都", "江東区", tr(p.name, "ja"), tr(p.name, "en"), tr(p.summary, "ja")[:300],
+                         tr(p.department.name, "ja"), str(p.get_channel_display()), "有" if p.is_online else "無",
+                         "有" if p.law_keeps_offline else "無", p.fee_amount, p.processing_days, url,
+                         p.updated_at.date().isoformat()])
+    return header, rows
 
 
 @provider("counter_congestion")
