@@ -131,3 +131,18 @@ def test_fee_by_option_is_entered_as_data_and_used(builder_client):
     assert queries.fee_for(procedure, {"s": {"size": "large"}}) == 2000
     bad = builder_client.post("/staff/procedures/new/", dict(data, slug="stall-2", fee_options="large=lots"))
     assert bad.status_code == 200 and "fee_options" in bad.context["form"].errors
+
+
+def test_staff_change_an_existing_question_in_the_draft_only(builder_client):
+    page = builder_client.get("/staff/procedures/juminhyo/form/field/?field=purpose")
+    assert page.status_code == 200 and page.context["form"].initial["label_ja"] == "使いみち"
+    response = builder_client.post("/staff/procedures/juminhyo/form/field/", {
+        "editing": "purpose", "step": "certificate", "name": "purpose", "type": "radio", "label_ja": "証明書の使いみち", "label_en": "Purpose",
+        "required": "on", "options": "work|勤務先|Employer\nother|その他|Other"})
+    assert response.status_code == 302
+    procedure = Procedure.objects.get(slug="juminhyo")
+    field = next(f for f in procedure.draft_version().definition["steps"][1]["fields"] if f["name"] == "purpose")
+    assert field["label"]["ja"] == "証明書の使いみち" and field["type"] == "radio" and len(field["options"]) == 2
+    live_field = next(f for f in procedure.live_version().definition["steps"][1]["fields"] if f["name"] == "purpose")
+    assert live_field["label"]["ja"] == "使いみち"
+    assert builder_client.get("/staff/procedures/juminhyo/form/field/?field=nope").status_code == 404

@@ -119,6 +119,19 @@ class FieldForm(SafeForm):
         self.fields["prefill"].choices = [("", _("Nothing"))] + [(k, str(v)) for k, v in PREFILL_SOURCES.items()] + [
             (f"answer.{name}", _("Earlier answer: %(name)s") % {"name": label}) for name, label in names]
 
+    @staticmethod
+    def initial_from(step_id, field):
+        """The form's initial values for an existing question."""
+        return {
+            "step": step_id, "name": field["name"], "type": field["type"],
+            "label_ja": field["label"].get("ja", ""), "label_en": field["label"].get("en", ""),
+            "hint_ja": (field.get("hint") or {}).get("ja", ""), "hint_en": (field.get("hint") or {}).get("en", ""),
+            "required": field.get("required", False),
+            "options": "\n".join(f"{o['value']}|{o['label'].get('ja', '')}|{o['label'].get('en', '')}" for o in field.get("options", [])),
+            "prefill": field.get("prefill", ""), "show_if_field": (field.get("show_if") or {}).get("field", ""),
+            "show_if_value": (field.get("show_if") or {}).get("equals", ""), "min": field.get("min"), "max": field.get("max"),
+        }
+
     def clean_options(self):
         options = []
         for line in (self.cleaned_data.get("options") or "").splitlines():

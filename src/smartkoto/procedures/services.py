@@ -104,6 +104,22 @@ def add_field(procedure, step_id, field, *, request):
     return save_draft(procedure, definition, request=request)
 
 
+def replace_field(procedure, step_id, old_name, field, *, request):
+    """Change one question in the draft (it may also move to another step)."""
+    draft = ensure_draft(procedure, user=request.user)
+    definition = copy.deepcopy(draft.definition)
+    for step in definition["steps"]:
+        for index, existing in enumerate(step["fields"]):
+            if existing["name"] == old_name:
+                if step["id"] == step_id:
+                    step["fields"][index] = field
+                else:
+                    step["fields"].pop(index)
+                    next(s for s in definition["steps"] if s["id"] == step_id)["fields"].append(field)
+                return save_draft(procedure, definition, request=request, check=True)
+    raise DefinitionError(_("No such question."))
+
+
 def remove(procedure, *, step_id, field_name=None, request):
     draft = ensure_draft(procedure, user=request.user)
     definition = copy.deepcopy(draft.definition)

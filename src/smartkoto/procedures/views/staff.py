@@ -166,28 +166,39 @@ def form_builder(request, slug):
 
 
 def field_add(request, slug):
+    """Add a question to the draft, or change one (?field=<name>)."""
     procedure = _editable(request, slug)
     draft = procedure.draft_version() or procedure.live_version()
     definition = draft.definition if draft else {"steps": []}
     if not definition.get("steps"):
         messages.error(request, _("Add a step first."))
         return redirect("procedures_staff:builder", slug)
-    form = FieldForm(request.POST or None, definition=definition, initial={"step": request.GET.get("step", ""), "required": True})
+    editing = request.GET.get("field") or request.POST.get("editing") or ""
+    existing_step, existing = next(((s["id"], f) for s in definition["steps"] for f in s["fields"] if f["name"] == editing), (None, None))
+    if editing and existing is None:
+        raise Http404
+    initial = FieldForm.initial_from(existing_step, existing) if existing else {"step": request.GET.get("step", ""), "required": True}
+    form = FieldForm(request.POST or None, definition=definition, initial=initial)
     if request.method == "POST" and form.is_valid():
-        existing = {f["name"] for s in definition["steps"] for f in s["fields"]} | {s["id"] for s in definition["steps"]}
-        if form.cleaned_data["name"] in existing:
+        taken = {f["name"] for s in definition["steps"] for f in s["fields"]} | {s["id"] for s in definition["steps"]}
+        taken.discard(editing)
+        if form.cleaned_data["name"] in taken:
             form.add_error("name", _("A question or step with this identifier already exists."))
         else:
             try:
-                services.add_field(procedure, form.cleaned_data["step"], form.to_field(), request=request)
+                if existing:
+                    services.replace_field(procedure, form.cleaned_data["step"], editing, form.to_field(), request=request)
+                else:
+                    services.add_field(procedure, form.cleaned_data["step"], form.to_field(), request=request)
             except DefinitionError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, _("The question was added to the draft."))
+                messages.success(request, _("The question was changed in the draft.") if existing else _("The question was added to the draft."))
                 return redirect("procedures_staff:builder", slug)
+    title = _("Change a question") if existing else _("Add a question")
     return render(request, "procedures/staff/field_form.html", {
-        "procedure": procedure, "form": form,
-        "breadcrumbs": _crumbs(procedure, {"label": _("Add a question")}),
+        "procedure": procedure, "form": form, "editing": editing if existing else "", "title": title,
+        "breadcrumbs": _crumbs(procedure, {"label": title}),
     })
 
 
