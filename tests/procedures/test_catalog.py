@@ -67,8 +67,10 @@ def test_procedure_page_shows_fee_channel_and_legal_reason(client, catalog):
     assert "住民基本台帳法" in body
     body = client.get("/procedures/juminhyo/").content.decode()
     assert "300円" in body and "1通につき" in body
+    assert "やさしい日本語： じゅうみんひょう" in body
     english = client.get("/en/procedures/juminhyo/").content.decode()
     assert "¥300 per copy" in english and "Certificate of residence" in english
+    assert "easy-name" not in english
 
 
 def test_unknown_procedure_is_404(client, catalog):
