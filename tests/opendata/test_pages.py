@@ -180,3 +180,19 @@ def test_procedure_catalog_is_published_as_a_live_dataset_when_procedures_exist(
     assert result["total"] >= 1
     listed = Dataset.objects.get(name="opendata-list").resources.get()
     assert datastore.search(listed, {"q": "手続一覧"})["total"] == 1
+
+
+def test_counter_congestion_history_is_published_when_the_counters_app_has_history(koto):
+    try:
+        from smartkoto.counters import demo as counters_demo
+    except ImportError:
+        pytest.skip("the counters app is not there yet")
+    from smartkoto.opendata import datastore, demo, live
+
+    counters_demo.load()
+    if not live.available("counter_congestion"):
+        pytest.skip("smartkoto.counters.queries has no congestion history yet")
+    demo.load()
+    resource = Dataset.objects.get(name="counter-congestion").resources.get()
+    result = datastore.search(resource, {"limit": 1})
+    assert result["total"] >= 1 and "tickets_issued" in result["records"][0]

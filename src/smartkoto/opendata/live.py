@@ -8,6 +8,8 @@ datastore load as an upload. Providers read other apps only through their `queri
 import csv
 import io
 
+from django.utils import timezone
+
 from smartkoto.core.i18n import tr
 
 _providers = {}
@@ -109,10 +111,23 @@ def procedures():
 
 @provider("counter_congestion")
 def counter_congestion():
-    """Hourly counter congestion history. Uses smartkoto.counters.queries.open_data_rows() when it exists."""
+    """Hourly counter congestion history for the last 90 days, from `smartkoto.counters.queries`
+    (`congestion_history(start, end)` with `CONGESTION_HISTORY_FIELDS`: counts and minutes only, no
+    personal data). None while the counters app has no history."""
     try:
         from smartkoto.counters import queries as counter_queries
     except ImportError:
         return None
-    fn = getattr(counter_queries, "open_data_rows", None)
-    return fn() if fn else None
+    if hasattr(counter_queries, "open_data_rows"):
+        return counter_queries.open_data_rows()
+    history = getattr(counter_queries, "congestion_history", None)
+    fields = getattr(counter_queries, "CONGESTION_HISTORY_FIELDS", None)
+    if history is None or not fields:
+        return None
+    from datetime import timedelta
+
+    end = counter_queries.today() if hasattr(counter_queries, "today") else timezone.localdate()
+    rows = history(end - timedelta(days=90), end)
+    if not rows:
+        return None
+    return list(fields), [[row.get(name, "") for name in fields] for row in rows]
