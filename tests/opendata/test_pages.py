@@ -196,3 +196,16 @@ def test_counter_congestion_history_is_published_when_the_counters_app_has_histo
     resource = Dataset.objects.get(name="counter-congestion").resources.get()
     result = datastore.search(resource, {"limit": 1})
     assert result["total"] >= 1 and "tickets_issued" in result["records"][0]
+
+
+def test_refresh_command_stores_a_new_version_of_live_datasets(demo_catalog):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    resource = Dataset.objects.get(name="opendata-list").resources.get()
+    before = resource.current.version
+    out = StringIO()
+    call_command("opendata_refresh_live", stdout=out)
+    resource.refresh_from_db()
+    assert resource.current.version == before + 1 and "opendata-list: version" in out.getvalue()
