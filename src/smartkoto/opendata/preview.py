@@ -57,8 +57,40 @@ def map_data(resource, limit=3000, width=640, height=480):
             lat, lon = float(row.data.get(lat_name)), float(row.data.get(lon_name))
         except (TypeError, ValueError):
             continue
-        if -85 < lat < 85 and -180 <= lon <= 180:
-            points.append((lat, lon, str(row.data.get(label) or row.row_number)))
+        points.append((lat, lon, str(row.data.get(label) or row.row_number)))
+    return plot(points, width, height)
+
+
+def geojson_points(data: bytes, limit=3000):
+    """(points, property rows) of a GeoJSON file: Points as they are, other geometries by their first
+    position. Returns ([], []) for anything that is not readable GeoJSON."""
+    import json
+
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        return [], []
+    features = document.get("features", []) if isinstance(document, dict) else []
+    points, properties = [], []
+    for number, feature in enumerate(features[:limit], start=1):
+        if not isinstance(feature, dict):
+            continue
+        props = feature.get("properties") or {}
+        properties.append(props)
+        coords = (feature.get("geometry") or {}).get("coordinates")
+        while isinstance(coords, list) and coords and isinstance(coords[0], list):
+            coords = coords[0]
+        try:
+            lon, lat = float(coords[0]), float(coords[1])
+        except (TypeError, ValueError, IndexError):
+            continue
+        name = next((props.get(k) for k in ("名称", "name", "title") if props.get(k)), number)
+        points.append((lat, lon, str(name)))
+    return points, properties
+
+
+def plot(points, width=640, height=480):
+    points = [p for p in points if -85 < p[0] < 85 and -180 <= p[1] <= 180]
     if not points:
         return None
     lats, lons = [p[0] for p in points], [p[1] for p in points]

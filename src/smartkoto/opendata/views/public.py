@@ -116,6 +116,13 @@ def resource(request, name, resource_id):
             "chart_columns": chart_columns, "chart": preview.chart_data(res, chart_column) if chart_column else None,
             "map": preview.map_data(res), "api_example": f"{ckan.site_url()}/api/3/action/datastore_search?resource_id={res.pk}&limit=5",
         })
+    elif res.format.upper() == "GEOJSON" and res.current and res.current.size <= 10 * 1024 * 1024:
+        with res.current.file.open("rb") as handle:
+            points, properties = preview.geojson_points(handle.read())
+        columns = list(dict.fromkeys(key for props in properties[:20] for key in props))[:12]
+        context.update({"map": preview.plot(points), "geo_columns": columns,
+                        "geo_rows": [[props.get(c, "") for c in columns] for props in properties[:20]],
+                        "geo_total": len(properties)})
     return render(request, "opendata/resource.html", context)
 
 
