@@ -76,3 +76,10 @@ def test_data_json_is_dcat_us_1_1(client, demo_catalog):
         assert key in entry, key
     assert entry["accessLevel"] == "public" and entry["license"].startswith("https://creativecommons.org/licenses/by/4.0")
     assert entry["distribution"][0]["mediaType"] == "text/csv" and entry["accrualPeriodicity"] == "R/P1Y"
+
+
+def test_feeds_are_in_the_openapi_document_and_catalog_is_in_the_navigation(client):
+    paths = client.get("/api/schema").json()["paths"]
+    assert {"/catalog.jsonld", "/catalog.ttl", "/dataset/{id}.jsonld", "/data.json", "/api/3/action/{action}"} <= set(paths)
+    home = client.get("/").content.decode()
+    assert 'href="/opendata/"' in home
