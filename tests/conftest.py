@@ -30,6 +30,16 @@ def _empty_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (a request to /en/ leaves English active in the thread)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 # -- data ---------------------------------------------------------------------------------------
 @pytest.fixture
 def koto(db):

@@ -120,6 +120,26 @@ def test_unsigned_id_token_is_refused(client, provider):
     assert_refused(callback(client, query), "bad_signature")
 
 
+def test_id_token_signed_with_hs256_using_the_public_key_is_refused(client, provider):
+    """The classic algorithm confusion: an HMAC "signed" with the provider's public key as the secret."""
+    import base64
+    import hashlib
+    import hmac
+    import json
+
+    def b64(data):
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    query = start_sign_in(client, provider)
+    now = int(time.time())
+    claims = {"iss": ISSUER, "sub": "attacker", "aud": CLIENT_ID, "iat": now, "exp": now + 300, "nonce": provider.nonce}
+    signing_input = f"{b64(json.dumps({'alg': 'HS256', 'kid': provider.key.kid}).encode())}.{b64(json.dumps(claims).encode())}"
+    mac = hmac.new(provider.key.as_pem(private=False), signing_input.encode(), hashlib.sha256).digest()
+    forged = f"{signing_input}.{b64(mac)}"
+    provider.token_body = {"access_token": "at", "id_token": forged}
+    assert_refused(callback(client, query), "bad_signature")
+
+
 @pytest.mark.parametrize("claims, reason", [
     ({"aud": "someone-else"}, "claims_invalid"),
     ({"aud": ["someone-else", "another"]}, "claims_invalid"),
