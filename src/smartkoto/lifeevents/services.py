@@ -250,37 +250,38 @@ def can_serve(user, department_code):
 
 
 def redeem(code, *, request, purpose="pre_entry"):
-    """Staff use a token once. Returns the pre-entry (or the resident for an interview); raises TokenRefused."""
+    """Staff use a token once. Returns the pre-entry (or the resident for an interview); raises TokenRefused.
+
+    A refusal is audited outside the transaction that looked at the token, so the record is kept.
+    """
+    refusal = None
     with transaction.atomic():
         token = CounterToken.objects.select_for_update().select_related("pre_entry").filter(token_hash=_hash(code)).first()
+        department = token.pre_entry.department_code if token is not None and token.pre_entry_id else ""
         if token is None or (purpose == "pre_entry") != (token.pre_entry_id is not None):
-            audit.record("lifeevents.token_refused", request=request, detail={"reason": "unknown"})
-            raise TokenRefused("unknown")
-        department = token.pre_entry.department_code if token.pre_entry_id else ""
-        if token.used_at is not None:
-            audit.record("lifeevents.token_refused", request=request, target=token.pre_entry or token, department_code=department,
-                         detail={"reason": "used"})
-            raise TokenRefused("used")
-        if token.expires_at <= timezone.now():
-            audit.record("lifeevents.token_refused", request=request, target=token.pre_entry or token, department_code=department,
-                         detail={"reason": "expired"})
-            raise TokenRefused("expired")
-        if token.pre_entry_id and not can_serve(request.user, department):
-            audit.record("lifeevents.token_refused", request=request, target=token.pre_entry, department_code=department,
-                         detail={"reason": "department"})
-            raise TokenRefused("department")
-        token.used_at = timezone.now()
-        token.used_by = request.user
-        token.save(update_fields=["used_at", "used_by"])
-        if token.pre_entry_id:
-            entry = token.pre_entry
-            if entry.status in (PreEntry.Status.READY, PreEntry.Status.DRAFT):
-                entry.status = PreEntry.Status.AT_COUNTER
-                entry.save(update_fields=["status", "updated_at"])
-            audit.record("lifeevents.token_redeemed", request=request, target=entry, department_code=department)
-            return entry
-        audit.record("lifeevents.card_token_redeemed", request=request, target=token.resident)
-        return token.resident
+            refusal = "unknown"
+        elif token.used_at is not None:
+            refusal = "used"
+        elif token.expires_at <= timezone.now():
+            refusal = "expired"
+        elif token.pre_entry_id and not can_serve(request.user, department):
+            refusal = "department"
+        else:
+            token.used_at = timezone.now()
+            token.used_by = request.user
+            token.save(update_fields=["used_at", "used_by"])
+            if token.pre_entry_id:
+                entry = token.pre_entry
+                if entry.status in (PreEntry.Status.READY, PreEntry.Status.DRAFT):
+                    entry.status = PreEntry.Status.AT_COUNTER
+                    entry.save(update_fields=["status", "updated_at"])
+                audit.record("lifeevents.token_redeemed", request=request, target=entry, department_code=department)
+                return entry
+            audit.record("lifeevents.card_token_redeemed", request=request, target=token.resident)
+            return token.resident
+    target = (token.pre_entry or token) if token is not None and refusal != "unknown" else None
+    audit.record("lifeevents.token_refused", request=request, target=target, department_code=department, detail={"reason": refusal})
+    raise TokenRefused(refusal)
 
 
 def check_identity(entry, document, *, request):

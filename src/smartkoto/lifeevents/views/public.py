@@ -248,7 +248,7 @@ def bundle_check(request, public_id):
     sections, missing = _summary(bundle, pages)
     if missing:
         return redirect("lifeevents:bundle_page", bundle.public_id, missing)
-    form = BundleDeclarationForm(request.POST or None)
+    form = BundleDeclarationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.submit_bundle(bundle, request=request)
         return redirect("lifeevents:bundle", bundle.public_id)

@@ -43,7 +43,7 @@ def _entry(request, public_id):
 
 
 def counter(request):
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.redeem(form.cleaned_data["code"], request=request)
@@ -60,7 +60,7 @@ def entry(request, public_id):
     entry = _entry(request, public_id)
     procedure, steps, summary = entry_summary(entry)
     audit.record("lifeevents.pre_entry_viewed", request=request, target=entry, department_code=entry.department_code)
-    form = IdentityForm(request.POST or None, initial={"document": entry.identity_document or None})
+    form = IdentityForm(request.POST if request.method == "POST" else None, initial={"document": entry.identity_document or None})
     if request.method == "POST" and form.is_valid():
         services.check_identity(entry, form.cleaned_data["document"], request=request)
         return redirect("lifeevents_staff:entry", entry.public_id)
@@ -92,7 +92,7 @@ def interview(request):
     """Staff fill a pre-entry with the resident at the desk, prefilled from the resident's card sign-in if given."""
     departments = None if request.user.has_staff_role("dx_admin") else request.user.department_codes()
     choices = [(p.slug, tr(p.name)) for p in procedures.published() if not p.is_online and (departments is None or p.department.code in departments)]
-    form = InterviewForm(request.POST or None, choices=choices)
+    form = InterviewForm(request.POST if request.method == "POST" else None, choices=choices)
     if request.method == "POST" and form.is_valid():
         resident = None
         if form.cleaned_data["card_code"]:
