@@ -81,12 +81,12 @@ def test_pages_work_without_javascript(browser, site, catalog):
         context.close()
 
 
-def test_staff_publishes_a_dataset_with_a_validated_upload(page, site, axe, browser_sign_in_staff):
-    from smartkoto import demo
+def test_staff_publishes_a_dataset_with_a_validated_upload(page, site, axe, browser_sign_in_staff, catalog):
+    from smartkoto.identity import demo as identity_demo
     from smartkoto.identity.models import User
     from smartkoto.opendata.models import Dataset
 
-    demo.load()
+    identity_demo.load()  # demo staff with password and TOTP; only the apps this test needs
     browser_sign_in_staff(page, site, User.objects.get(username="dx-admin"), password="koto-demo-2026")
     page.goto(site + "/staff/opendata/")
     axe(page, "staff open data home")
