@@ -107,7 +107,7 @@ def test_someone_elses_checklist_is_not_found(client, demo, make_resident):
 
 
 def test_lobby_turns_answers_into_counter_and_ticket(client, demo):
-    body = client.get(reverse("lifeevents:lobby"), {"route": "moving", "pre_entered": "no"}).content.decode()
+    body = client.get(reverse("lifeevents:lobby"), {"ask": "1", "route": "moving", "pre_entered": "no"}).content.decode()
     assert "本庁舎2階 住民異動の窓口" in body and "A" in body
-    body = client.get(reverse("lifeevents:lobby"), {"route": "moving"}).content.decode()
+    body = client.get(reverse("lifeevents:lobby"), {"ask": "1", "route": "moving"}).content.decode()
     assert "error-summary" in body

@@ -68,7 +68,6 @@ class LifeEventAdmin(AuditedAdmin):
     list_display = ("code", "__str__", "category", "published", "order")
     list_editable = ("published", "order")
     inlines = [QuestionInline, RuleInline]
-    help_texts = _("Questions and rules")
 
 
 @admin.register(LobbyRoute)

@@ -236,7 +236,7 @@ def contradictions(life_event, checklist_answers, shared, group_ids):
     address = flat.get("address") or ""
     previous = flat.get("previous_address") or ""
     if life_event is not None and life_event.koto_address_required and address and "江東区" not in address:
-        problems.append(("address", _("For this life event your new address must be in Koto City (江東区).")))
+        problems.append(("address", _("For this life event your new address must be in Koto City.")))
     if address and previous and address.replace(" ", "") == previous.replace(" ", ""):
         problems.append(("previous_address", _("Your previous address is the same as your new address.")))
     if flat.get("event_date") and flat.get("birth_date") and flat["event_date"] < flat["birth_date"]:

@@ -5,7 +5,7 @@ import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import override, pgettext
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -103,10 +103,10 @@ def checklist(checklist, rows):
             page.text(f"{_('What to bring')}: {tr(row.bring)}", indent=6 * mm)
         where = tr(row.procedure.department.name) + " (" + tr(row.procedure.department.location) + ")"
         if row.offices:
-            where += " / " + "、".join(tr(o.name) for o in row.offices)
+            where += " / " + ", ".join(tr(o.name) for o in row.offices)
         page.text(f"{_('Where')}: {where}", indent=6 * mm)
         if row.when:
-            page.text(f"{_('When')}: {tr(row.when)}", indent=6 * mm)
+            page.text(f"{pgettext('opening hours', 'When')}: {tr(row.when)}", indent=6 * mm)
         fee = _("Free") if not row.fee else (_("¥%(amount)s per copy") if row.fee_per_copy else _("¥%(amount)s")) % {"amount": f"{row.fee:,}"}
         page.text(f"{_('Fee')}: {fee}", indent=6 * mm)
         page.space(3)

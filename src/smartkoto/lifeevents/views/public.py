@@ -434,13 +434,14 @@ def mine(request):
 # -- lobby guidance -----------------------------------------------------------------------------------
 def lobby(request):
     routes = list(queries.lobby_routes())
-    form = LobbyForm(request.GET or None, choices=[(r.code, tr(r.label)) for r in routes])
+    choices = [(r.code, tr(r.label)) for r in routes]
+    asked = "ask" in request.GET
+    form = LobbyForm(request.GET if asked else None, choices=choices)
     result = None
-    if request.GET and form.is_valid():
+    if asked and form.is_valid():
         result = next(r for r in routes if r.code == form.cleaned_data["route"])
     return render(request, "lifeevents/lobby.html", {
-        "form": form if request.GET else LobbyForm(choices=form.fields["route"].choices),
-        "result": result, "pre_entered": form.cleaned_data.get("pre_entered") if result else None,
+        "form": form, "result": result, "pre_entered": form.cleaned_data.get("pre_entered") if result else None,
         "pre_entry_procedure": procedures.get(result.pre_entry_slug) if result and result.pre_entry_slug else None,
         "breadcrumbs": _crumbs({"label": _("Which counter do I go to?")}),
     })
