@@ -57,6 +57,9 @@ def cmd_run(args):
 
     worker = subprocess.Popen([sys.executable, "-m", "smartkoto.cli", "worker"], env=os.environ.copy())
     _print_welcome(settings, args.port)
+    # SIGTERM (docker stop, systemd, kill) must also stop the worker: turn it into a normal exit so the
+    # `finally` below runs instead of leaving the worker behind.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         _serve(args.host, args.port, args.threads)
     finally:
