@@ -124,3 +124,13 @@ def test_figures_for_managers_only(client, queues, make_staff, staff_login, ido,
     client.logout()
     staff_login(client, clerk_request.user)
     assert client.get(reverse("counters_staff:figures")).status_code == 403
+
+
+def test_openapi_document_lists_the_counter_and_booking_paths(client):
+    from openapi_spec_validator import validate
+
+    document = client.get("/api/schema").json()
+    validate(document)
+    for path in ("/api/counters/offices/{office}/status", "/api/counters/tickets/{token}",
+                 "/api/counters/congestion-history.csv", "/api/appointments/services/{code}/availability"):
+        assert path in document["paths"]
