@@ -143,6 +143,13 @@ TASKS = {
     }
 }
 
+# Periodic work enqueued by every worker's scheduler (core/schedule.py): (name, every seconds, task or command).
+PERIODIC_TASKS = [
+    ("payments-sweep", 300, "smartkoto.payments.tasks.sweep"),
+    ("appointments-release-holds", 60, "smartkoto.appointments.tasks.release_expired_holds"),
+    ("opendata-refresh-live", 3600, "command:opendata_refresh_live"),
+]
+
 # --- files ----------------------------------------------------------------------------------
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media-not-served/"  # uploads are only ever served through permission-checked views

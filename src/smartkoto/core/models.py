@@ -67,3 +67,10 @@ class WorkerHeartbeat(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     seen_at = models.DateTimeField()
+
+
+class ScheduledRun(models.Model):
+    """When each periodic task (settings.PERIODIC_TASKS) was last enqueued; see core/schedule.py."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_enqueued_at = models.DateTimeField()

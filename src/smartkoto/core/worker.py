@@ -1,5 +1,6 @@
 """The background worker: Django Tasks' database worker plus a heartbeat that /readyz reads."""
 
+import logging
 import os
 import socket
 import threading
@@ -10,16 +11,20 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 HEARTBEAT_SECONDS = 10
+log = logging.getLogger(__name__)
 
 
 def _heartbeat(name, stop):
+    """Every few seconds: tell /readyz this worker lives, and enqueue the periodic tasks that are due."""
+    from . import schedule
     from .models import WorkerHeartbeat
 
     while not stop.is_set():
         try:
             WorkerHeartbeat.objects.update_or_create(name=name, defaults={"seen_at": timezone.now()})
+            schedule.run_due()
         except Exception:  # noqa: BLE001 - a missed beat shows up in /readyz; the worker keeps going
-            pass
+            log.exception("worker heartbeat failed")
         finally:
             close_old_connections()
         stop.wait(HEARTBEAT_SECONDS)
