@@ -114,6 +114,7 @@ def test_staff_check_identity_correct_and_print_with_every_action_audited(client
     page = client.get(reverse("lifeevents_staff:entry", args=[entry.public_id])).content.decode()
     assert "コウトウ ハナコ" in page and "江東 太郎" in page
     assert 'data-testid="print"' not in page  # identity first
+    assert client.get(reverse("lifeevents_staff:entry_pdf", args=[entry.public_id])).status_code == 302
     client.post(reverse("lifeevents_staff:entry", args=[entry.public_id]), {"document": "mynumber_card"})
     response = client.post(reverse("lifeevents_staff:entry_step", args=[entry.public_id, "event"]) + "?return=check",
                            {"event_date": "2026-04-02", "previous_address": "神奈川県川崎市中原区1-2-3", "details": "", "return": "check"})

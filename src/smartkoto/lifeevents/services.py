@@ -256,7 +256,7 @@ def redeem(code, *, request, purpose="pre_entry"):
     """
     refusal = None
     with transaction.atomic():
-        token = CounterToken.objects.select_for_update().select_related("pre_entry").filter(token_hash=_hash(code)).first()
+        token = CounterToken.objects.select_for_update(of=("self",)).select_related("pre_entry").filter(token_hash=_hash(code)).first()
         department = token.pre_entry.department_code if token is not None and token.pre_entry_id else ""
         if token is None or (purpose == "pre_entry") != (token.pre_entry_id is not None):
             refusal = "unknown"

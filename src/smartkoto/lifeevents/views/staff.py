@@ -79,6 +79,8 @@ def entry_step(request, public_id, step_id):
 
 def entry_pdf(request, public_id):
     entry = _entry(request, public_id)
+    if entry.identity_checked_at is None:
+        return redirect("lifeevents_staff:entry", entry.public_id)
     procedure, steps, summary = entry_summary(entry)
     content = pdf.official_form(entry, procedure, summary, staff=request.user)
     services.printed(entry, request=request)
