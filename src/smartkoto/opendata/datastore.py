@@ -374,7 +374,13 @@ def index_min_rows():
 def create_indexes(version, fields, max_columns=12):
     """On SQLite, one partial expression index per column of a large version, so filters and sorts on
     a column do not scan every row. PostgreSQL uses the GIN index on data (migration 0002) instead."""
-    if connection.vendor != "sqlite" or version.rows_loaded < index_min_rows():
+    if version.rows_loaded < index_min_rows():
+        return 0
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {DatastoreRow._meta.db_table}")  # fresh statistics after a large load
+        return 0
+    if connection.vendor != "sqlite":
         return 0
     table = DatastoreRow._meta.db_table
     # Coordinates and other decimals are rarely matched exactly; they are left out to keep loads fast.
