@@ -107,7 +107,8 @@ TEMPLATES = [
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
-        env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'smartkoto.sqlite3'}"), conn_max_age=0
+        env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'smartkoto.sqlite3'}"),
+        conn_max_age=int(env("SMARTKOTO_DB_CONN_MAX_AGE", 60)), conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -155,6 +156,7 @@ MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media-not-served/"  # uploads are only ever served through permission-checked views
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns about a missing folder on every start otherwise
 S3_BUCKET = env("SMARTKOTO_S3_BUCKET")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -202,6 +204,9 @@ OIDC_CLIENT_SECRET = env("SMARTKOTO_OIDC_CLIENT_SECRET", "")
 OIDC_PRIVATE_KEY_FILE = env("SMARTKOTO_OIDC_PRIVATE_KEY_FILE", "")
 OIDC_ACR_VALUES = env("SMARTKOTO_OIDC_ACR_VALUES", "")
 DEVELOPMENT_OIDC_ENABLED = env_bool("SMARTKOTO_DEVELOPMENT_OIDC", not PRODUCTION)
+# Reverse proxies whose X-Forwarded-For is believed (audit addresses, throttling per address).
+TRUSTED_PROXIES = env_list("SMARTKOTO_TRUSTED_PROXIES", "")
+EMAIL_LINKS_PER_HOUR = int(env("SMARTKOTO_EMAIL_LINKS_PER_HOUR", 5))
 STAFF_LOGIN_MAX_FAILURES = int(env("SMARTKOTO_STAFF_LOGIN_MAX_FAILURES", 5))
 # Per client address the limit is higher: behind a proxy every member of staff shares one address, and
 # one person's typos must not lock everyone out. It still stops one machine from guessing many accounts.

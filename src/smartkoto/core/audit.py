@@ -82,7 +82,18 @@ def record(action, *, request=None, user=None, target=None, target_type="", targ
 
 
 def client_ip(request):
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address. Behind SMARTKOTO_TRUSTED_PROXIES, the last address a trusted proxy added."""
+    from django.conf import settings
+
+    address = request.META.get("REMOTE_ADDR", "")
+    trusted = getattr(settings, "TRUSTED_PROXIES", ())
+    if address in trusted:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        while hops and hops[-1] in trusted:
+            hops.pop()
+        if hops:
+            return hops[-1][:64]
+    return address
 
 
 def verify_chain():

@@ -60,8 +60,27 @@ def _hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class TooManyLinks(Exception):
+    """More sign-in links were asked for, for this address or from this client, than allowed per hour."""
+
+
 def send_email_sign_in_link(request, email, build_url):
-    """Email a one-time sign-in link. Says nothing about whether the address is known."""
+    """Email a one-time sign-in link. Says nothing about whether the address is known.
+
+    Limited per email address and per client address, so the form cannot be used to flood a mailbox.
+    """
+    limit = settings.EMAIL_LINKS_PER_HOUR
+    keys = [f"emaillink:to:{_hash(email.lower())}", f"emaillink:ip:{audit.client_ip(request)}"]
+    limits = [limit, limit * 10]
+    if any((cache.get(key) or 0) >= key_limit for key, key_limit in zip(keys, limits)):
+        audit.record("identity.email_link_throttled", request=request)
+        raise TooManyLinks
+    for key in keys:
+        cache.add(key, 0, 3600)
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, 3600)
     token = secrets.token_urlsafe(32)
     EmailSignInLink.objects.create(email=email.lower(), token_hash=_hash(token),
                                    expires_at=timezone.now() + timedelta(minutes=EMAIL_LINK_MINUTES))

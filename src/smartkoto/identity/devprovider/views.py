@@ -106,9 +106,14 @@ def authorize(request):
             }, CODE_SECONDS)
             return HttpResponseRedirect(redirect_uri + "?" + urlencode({"code": code, "state": params["state"]}))
     hidden = {key: params.get(key, "") for key in ("response_type", "client_id", "redirect_uri", "scope", "state", "nonce", "code_challenge", "code_challenge_method", "acr_values", "ui_locales")}
+    current = translation.get_language() or settings.LANGUAGE_CODE
+    alternates = [
+        {"code": code, "name": name, "url": request.path + "?" + urlencode({**{k: v for k, v in hidden.items() if v}, "ui_locales": code})}
+        for code, name in settings.LANGUAGES if code != current
+    ]
     return render(request, "identity/dev_provider_authorize.html", {
         "residents": SAMPLE_RESIDENTS, "hidden": hidden, "scopes": params["scope"].split(),
-        "no_choice": request.method == "POST",
+        "no_choice": request.method == "POST", "alternate_languages": alternates,
     })
 
 

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from joserfc import jwt
 from joserfc.errors import JoseError
-from joserfc.jwk import KeySet
+from joserfc.jwk import KeySet, RSAKey
 
 from ..models import AssuranceLevel
 from . import registry
@@ -104,7 +104,7 @@ class OIDCProvider(IdentityProvider):
         key = self.private_key_pem()
         if key:
             data["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
-            data["client_assertion"] = _text(private_key_jwt_sign(key, self.client_id(), meta["token_endpoint"], alg="RS256"))
+            data["client_assertion"] = _text(private_key_jwt_sign(RSAKey.import_key(key), self.client_id(), meta["token_endpoint"], alg="RS256"))
         else:
             auth = (self.client_id(), settings.OIDC_CLIENT_SECRET)
         try:
@@ -145,6 +145,9 @@ class OIDCProvider(IdentityProvider):
             registry_.validate(token.claims)
         except JoseError as exc:
             raise SignInRefused("claims_invalid:" + exc.__class__.__name__, refused) from exc
+        requested_acr = self.acr_values().split()
+        if requested_acr and token.claims.get("acr") not in requested_acr:
+            raise SignInRefused("acr_not_met", _("The sign-in did not use the required method (My Number card). Please start again."))
         return token.claims
 
     def userinfo(self, endpoint, access_token, subject):

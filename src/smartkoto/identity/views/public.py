@@ -42,11 +42,15 @@ def sign_in(request):
         request.session[NEXT_KEY] = next_url
     form = EmailSignInForm(request.POST or None) if request.method == "POST" else EmailSignInForm()
     if request.method == "POST" and form.is_valid():
-        services.send_email_sign_in_link(
-            request, form.cleaned_data["email"],
-            lambda token: settings.BASE_URL + reverse("identity:email_link", args=[token]),
-        )
-        return render(request, "identity/email_link_sent.html", {"email": form.cleaned_data["email"]})
+        try:
+            services.send_email_sign_in_link(
+                request, form.cleaned_data["email"],
+                lambda token: settings.BASE_URL + reverse("identity:email_link", args=[token]),
+            )
+        except services.TooManyLinks:
+            form.add_error("email", _("Too many sign-in links were asked for. Wait an hour, or sign in with your My Number card."))
+        else:
+            return render(request, "identity/email_link_sent.html", {"email": form.cleaned_data["email"]})
     provider = registry.get()
     return render(request, "identity/sign_in.html", {
         "form": form, "provider": provider,
