@@ -23,7 +23,13 @@ def test_clerk_calls_next_and_display_and_ticket_page_update(browser, page, site
 
     services.issue_ticket(CounterType.objects.get(office__code="honchosha", code="ido"))  # A001, someone before us
 
-    resident = page  # the resident's phone
+    from smartkoto.counters import kiosk_devices
+
+    resident = page  # the resident at the lobby kiosk, then on their phone
+    resident.goto(site + "/counters/honchosha/kiosk/")
+    assert resident.get_by_test_id("kiosk-ido").count() == 0  # not an enrolled kiosk: no numbers from outside
+    axe(resident, "kiosk (not enrolled)")
+    resident.context.add_cookies([{"name": kiosk_devices.COOKIE, "value": kiosk_devices.cookie_value("honchosha"), "url": site}])
     resident.goto(site + "/counters/honchosha/kiosk/")
     axe(resident, "kiosk")
     resident.get_by_test_id("kiosk-ido").click()

@@ -44,3 +44,12 @@ def _fresh_memo():
     queries._memo.clear()
     yield
     queries._memo.clear()
+
+
+@pytest.fixture
+def kiosk_client(client):
+    """A test client that is the enrolled lobby kiosk of the main office."""
+    from smartkoto.counters import kiosk_devices
+
+    client.cookies[kiosk_devices.COOKIE] = kiosk_devices.cookie_value("honchosha")
+    return client

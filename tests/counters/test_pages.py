@@ -19,7 +19,8 @@ def reverse(name, args=None):
         return _reverse(name, args=args)
 
 
-def test_kiosk_issues_a_ticket_and_shows_the_number_with_a_link(client, queues):
+def test_kiosk_issues_a_ticket_and_shows_the_number_with_a_link(kiosk_client, queues):
+    client = kiosk_client
     response = client.post(reverse("counters:kiosk", args=["honchosha"]), {"counter": "ido"})
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
@@ -27,11 +28,47 @@ def test_kiosk_issues_a_ticket_and_shows_the_number_with_a_link(client, queues):
     assert ticket.display in page and reverse("counters:ticket", args=[ticket.token]) in page and "<svg" in page
 
 
-def test_kiosk_check_in_with_a_bad_code_explains_at_the_field(client, queues):
+def test_kiosk_check_in_with_a_bad_code_explains_at_the_field(kiosk_client, queues):
+    client = kiosk_client
     response = client.post("/en" + reverse("counters:kiosk", args=["honchosha"]), {"reference": "12"})
     body = response.content.decode()
     assert response.status_code == 400 and body.count("A booking reference has 8 letters and numbers") == 2
     assert 'value="12"' in body
+
+
+def test_a_browser_that_is_not_an_enrolled_kiosk_cannot_take_numbers(client, queues):
+    url = reverse("counters:kiosk", args=["honchosha"])
+    page = client.get("/en" + url)
+    assert page.status_code == 200 and "issued by the kiosk in the lobby" in page.content.decode()
+    assert 'data-testid="kiosk-ido"' not in page.content.decode()
+    assert client.post(url, {"counter": "ido"}).status_code == 403
+    assert not Ticket.objects.exists()
+
+
+def test_a_kiosk_cookie_for_another_office_or_forged_is_refused(client, queues):
+    from smartkoto.counters import kiosk_devices
+
+    url = reverse("counters:kiosk", args=["honchosha"])
+    client.cookies[kiosk_devices.COOKIE] = kiosk_devices.cookie_value("toyosu")
+    assert client.post(url, {"counter": "ido"}).status_code == 403
+    client.cookies[kiosk_devices.COOKIE] = "honchosha:forged-signature"
+    assert client.post(url, {"counter": "ido"}).status_code == 403
+    assert not Ticket.objects.exists()
+
+
+def test_a_clerk_enrols_a_lobby_tablet_as_the_kiosk(client, queues, make_staff, staff_login):
+    clerk = make_staff("kiosk-clerk", "kumin", "counter_clerk")
+    staff_login(client, clerk)
+    response = client.post(_reverse("counters_staff:enrol_kiosk", args=["honchosha"]))
+    assert response.status_code == 302
+    assert AuditRecord.objects.filter(action="counters.kiosk_enrolled").exists()
+    from smartkoto.counters import kiosk_devices
+
+    issued_cookie = response.cookies[kiosk_devices.COOKIE].value
+    client.logout()  # the test client forgets every cookie here; a real browser keeps the kiosk cookie
+    client.cookies[kiosk_devices.COOKIE] = issued_cookie
+    assert client.post(reverse("counters:kiosk", args=["honchosha"]), {"counter": "ido"}).status_code == 302
+    assert Ticket.objects.count() == 1
 
 
 def test_ticket_page_answers_304_until_the_queue_changes(client, ido, clerk_request):

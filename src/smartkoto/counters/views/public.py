@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from smartkoto.core.i18n import tr
 from smartkoto.municipality.models import Office
 
-from .. import live, queries, services
+from .. import kiosk_devices, live, queries, services
 from ..forms import CheckInForm
 from ..models import CounterType, Ticket
 
@@ -58,6 +58,11 @@ def kiosk(request, office):
     types = CounterType.objects.filter(office=office, active=True)
     form = CheckInForm()
     status = 200
+    if not kiosk_devices.is_kiosk_for(request, office):
+        return render(request, "counters/kiosk_closed.html", {
+            "office": office, "breadcrumbs": _crumbs({"label": tr(office.name), "url": reverse("counters:congestion", args=[office.code])},
+                                                      {"label": _("Take a number")}),
+        }, status=403 if request.method == "POST" else 200)
     if request.method == "POST":
         if "counter" in request.POST:
             counter_type = types.filter(code=request.POST["counter"]).first()

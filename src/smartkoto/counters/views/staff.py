@@ -18,7 +18,7 @@ from smartkoto.core import audit
 from smartkoto.core.i18n import tr
 from smartkoto.municipality.models import Office
 
-from .. import queries, services
+from .. import kiosk_devices, queries, services
 from ..forms import CheckInForm, DeskForm, RangeForm
 from ..models import CounterType, Ticket
 
@@ -54,6 +54,16 @@ def home(request):
         "form": form, "breadcrumbs": _crumbs()[:-1] + [{"label": _("Counter queue")}],
         "show_figures": request.user.has_staff_role("department_manager", "dx_admin", "auditor"),
     })
+
+
+@require_POST
+def enrol_kiosk(request, office):
+    """Make this browser the lobby kiosk of `office` (a clerk does this once on the lobby tablet)."""
+    office = get_object_or_404(Office, code=office)
+    if not _my_types(request.user, office):
+        raise PermissionDenied
+    audit.record("counters.kiosk_enrolled", request=request, target=office)
+    return kiosk_devices.enrol(redirect(reverse("counters:kiosk", args=[office.code])), office)
 
 
 def _desk_context(request, office):
