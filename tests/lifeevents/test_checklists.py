@@ -111,3 +111,16 @@ def test_lobby_turns_answers_into_counter_and_ticket(client, demo):
     assert "本庁舎2階 住民異動の窓口" in body and "A" in body
     body = client.get(reverse("lifeevents:lobby"), {"ask": "1", "route": "moving"}).content.decode()
     assert "error-summary" in body
+
+
+def test_checklist_made_before_signing_in_goes_to_the_residents_page(client, demo, resident):
+    client.post(reverse("lifeevents:questions", args=["tennyu"]), MOVE_IN)
+    checklist = Checklist.objects.get()
+    assert checklist.owner is None
+    client.force_login(resident)  # the session (and its checklist) is kept by the sign-in
+    session = client.session
+    session["lifeevents_checklists"] = [str(checklist.public_id)]
+    session.save()
+    assert client.get(reverse("lifeevents:checklist", args=[checklist.public_id])).status_code == 200
+    checklist.refresh_from_db()
+    assert checklist.owner == resident

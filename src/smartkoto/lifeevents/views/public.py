@@ -57,6 +57,10 @@ def _owned_checklist(request, public_id):
             return checklist
         raise Http404
     if str(checklist.public_id) in request.session.get(GUEST_CHECKLISTS, []):
+        if _resident(request.user):
+            # Made before signing in, in this browser: it now goes to the resident's page.
+            Checklist.objects.filter(pk=checklist.pk, owner__isnull=True).update(owner=request.user)
+            checklist.owner = request.user
         return checklist
     raise Http404
 
