@@ -10,7 +10,7 @@ def test_catalog_api_searches_and_returns_fees_as_integer_yen(client, catalog):
     data = client.get("/api/procedures/", {"q": "住民票"}).json()
     assert data["count"] >= 1
     first = next(item for item in data["results"] if item["slug"] == "juminhyo")
-    assert first["fee"] == {"kind": "per_copy", "amount_yen": 300, "depends_on": "copies", "options_yen": {}}
+    assert first["fee"] == {"kind": "per_copy", "amount_yen": 300, "depends_on": "copies", "options_yen": {}, "paid": "at_submission"}
     assert first["channel"] == "online_with_card"
 
 

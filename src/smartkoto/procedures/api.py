@@ -16,7 +16,7 @@ def serialize(procedure, with_form=False):
         "channel": procedure.channel, "offline_legal_reason": procedure.offline_legal_reason or None,
         "assurance_level": procedure.assurance_level,
         "fee": {"kind": procedure.fee_kind, "amount_yen": procedure.fee_amount, "depends_on": procedure.fee_field or None,
-                "options_yen": procedure.fee_options or {}},
+                "options_yen": procedure.fee_options or {}, "paid": procedure.fee_timing if procedure.fee_kind != "none" else None},
         "processing_days": procedure.processing_days, "life_events": procedure.life_events, "keywords": procedure.keywords,
     }
     if with_form:
@@ -51,7 +51,8 @@ PROCEDURE_SCHEMA = {
         "assurance_level": {"type": "integer", "minimum": 0, "maximum": 2},
         "fee": {"type": "object", "properties": {
             "kind": {"type": "string", "enum": ["none", "fixed", "per_copy", "by_option"]}, "amount_yen": {"type": "integer"},
-            "depends_on": {"type": "string", "nullable": True}, "options_yen": {"type": "object", "additionalProperties": {"type": "integer"}}}},
+            "depends_on": {"type": "string", "nullable": True}, "options_yen": {"type": "object", "additionalProperties": {"type": "integer"}},
+            "paid": {"type": "string", "nullable": True, "enum": ["at_submission", "after_approval", "at_counter", None]}}},
         "processing_days": {"type": "integer"}, "life_events": {"type": "array", "items": {"type": "string"}}, "keywords": {"type": "string"},
         "form": {"type": "object", "nullable": True, "properties": {"version": {"type": "integer"}, "definition": {"type": "object"}}},
     },

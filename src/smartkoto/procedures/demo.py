@@ -174,15 +174,15 @@ ON, CARD, PRE, COUNTER = "online", "online_with_card", "online_prefill_then_coun
 KOSEKI_LAW = L("戸籍法により、届書の提出と窓口での本人確認が必要です。", "The Family Register Act requires the signed form and an identity check at the counter.")
 JUKI_LAW = L("住民基本台帳法により、窓口での届出と本人確認（マイナンバーカードの継続利用手続を含む）が必要です。",
              "The Basic Resident Register Act requires you to notify in person with an identity check (including updating your My Number card).")
-COPY = {"fee_kind": "per_copy", "fee_field": "copies"}
+COPY = {"fee_kind": "per_copy", "fee_field": "copies", "fee_timing": "at_submission"}  # certificates: paid online when sent
 
 # slug, department, ja, en, easy, channel, legal reason, level, fee, days, events, keywords, form
 CATALOG = [
     ("juminhyo", "kumin", "住民票の写しの交付請求", "Certificate of residence (jūminhyō)", "じゅうみんひょう", CARD, None, 2, dict(COPY, fee_amount=300), 3, ["certificates", "moving"], "じゅうみんひょう 住民票 写し 証明", cert_form(True)),
     ("juminhyo-kisai", "kumin", "住民票記載事項証明書の交付請求", "Certificate of resident register entries", "", CARD, None, 2, dict(COPY, fee_amount=300), 3, ["certificates"], "じゅうみんひょう きさいじこう", cert_form()),
     ("juminhyo-joseki", "kumin", "住民票の除票の写しの交付請求", "Certificate of a removed resident record", "", CARD, None, 2, dict(COPY, fee_amount=300), 3, ["certificates", "death"], "じょひょう 除票", cert_form()),
-    ("inkan-shomei", "kumin", "印鑑登録証明書の交付", "Seal registration certificate", "いんかん しょうめい", COUNTER, L("江東区印鑑条例により、印鑑登録証（カード）の提示が必要です。マイナンバーカードでコンビニ交付も利用できます。", "The Koto seal ordinance requires the seal registration card to be shown. With a My Number card you can also get it at a convenience store."), 1, {"fee_kind": "fixed", "fee_amount": 300}, 1, ["certificates"], "いんかん 実印 印鑑証明", cert_form()),
-    ("inkan-toroku", "kumin", "印鑑登録", "Seal registration", "いんかん とうろく", COUNTER, L("江東区印鑑条例により、本人確認と登録する印鑑の持参が必要です。", "The Koto seal ordinance requires an identity check and the seal itself."), 1, {"fee_kind": "fixed", "fee_amount": 200}, 1, ["certificates", "moving"], "いんかん 実印 登録", request_form("登録する印鑑について", "About the seal")),
+    ("inkan-shomei", "kumin", "印鑑登録証明書の交付", "Seal registration certificate", "いんかん しょうめい", COUNTER, L("江東区印鑑条例により、印鑑登録証（カード）の提示が必要です。マイナンバーカードでコンビニ交付も利用できます。", "The Koto seal ordinance requires the seal registration card to be shown. With a My Number card you can also get it at a convenience store."), 1, {"fee_kind": "fixed", "fee_amount": 300, "fee_timing": "at_counter"}, 1, ["certificates"], "いんかん 実印 印鑑証明", cert_form()),
+    ("inkan-toroku", "kumin", "印鑑登録", "Seal registration", "いんかん とうろく", COUNTER, L("江東区印鑑条例により、本人確認と登録する印鑑の持参が必要です。", "The Koto seal ordinance requires an identity check and the seal itself."), 1, {"fee_kind": "fixed", "fee_amount": 200, "fee_timing": "at_counter"}, 1, ["certificates", "moving"], "いんかん 実印 登録", request_form("登録する印鑑について", "About the seal")),
     ("tennyu", "kumin", "転入届", "Moving into Koto City (notification)", "こうとうくに ひっこして きた", PRE, JUKI_LAW, 1, {}, 1, ["moving"], "てんにゅう 引越し 引っ越し 転入", notice_form(members=True)),
     ("tenshutsu", "kumin", "転出届", "Moving out of Koto City (notification)", "こうとうくから ひっこす", CARD, None, 2, {}, 2, ["moving"], "てんしゅつ 引越し 引っ越し 転出", notice_form(members=True)),
     ("tenkyo", "kumin", "転居届", "Moving within Koto City (notification)", "こうとうくの なかで ひっこす", PRE, JUKI_LAW, 1, {}, 1, ["moving"], "てんきょ 引越し 区内", notice_form(members=True)),
@@ -229,20 +229,20 @@ CATALOG = [
     ("hoiku-taien", "hoiku", "保育園の退園届", "Leaving a nursery school", "", ON, None, 1, {}, 10, ["school", "childcare", "moving"], "ほいくえん 退園", notice_form()),
     ("hoiku-tenen", "hoiku", "保育園の転園申請", "Changing nursery school", "", CARD, None, 2, {}, 60, ["school", "childcare"], "ほいくえん 転園", benefit_form()),
     ("ichiji-hoiku", "hoiku", "一時保育の利用申請", "Occasional childcare", "", ON, None, 1, {}, 7, ["childcare"], "いちじほいく 一時保育 預かり", benefit_form()),
-    ("sodai-gomi", "seiso", "粗大ごみの収集申込", "Collection of oversized waste (sodai gomi)", "おおきい ごみを だす もうしこみ", ON, None, 0, {"fee_kind": "by_option", "fee_field": "item_size", "fee_amount": 400, "fee_options": {"small": 400, "medium": 1200, "large": 2000}}, 7, ["home", "moving"], "そだいごみ 粗大ごみ 家具 ごみ", sodai_form()),
+    ("sodai-gomi", "seiso", "粗大ごみの収集申込", "Collection of oversized waste (sodai gomi)", "おおきい ごみを だす もうしこみ", ON, None, 0, {"fee_kind": "by_option", "fee_field": "item_size", "fee_amount": 400, "fee_options": {"small": 400, "medium": 1200, "large": 2000}, "fee_timing": "after_approval"}, 7, ["home", "moving"], "そだいごみ 粗大ごみ 家具 ごみ", sodai_form()),
     ("fureai-shushu", "seiso", "ふれあい収集（戸別訪問収集）の申込", "Door-to-door waste collection for people who need help", "", ON, None, 1, {}, 14, ["home", "elderly", "disability"], "ふれあい 収集 ごみ", request_form("ごみ出しが難しい理由", "Why taking out waste is hard")),
     ("jigyo-gomi", "seiso", "事業系ごみの収集申込", "Collection of business waste", "", ON, None, 1, {}, 7, ["business", "home"], "じぎょうけい ごみ 事業", request_form("事業所と排出量", "Business and amount")),
     ("doro-senyo", "doboku", "道路占用許可申請", "Permit to occupy a road", "", ON, None, 1, {}, 14, ["business"], "どうろ せんよう 占用 道路", permit_form([opt("s", "1㎡未満", "Under 1 m²"), opt("m", "1〜10㎡", "1–10 m²"), opt("l", "10㎡超", "Over 10 m²")])),
-    ("jitensha-henkan", "doboku", "撤去自転車の返還", "Getting back a removed bicycle", "", COUNTER, L("江東区自転車の放置防止条例により、保管所での本人確認と引渡しが必要です。", "The Koto bicycle ordinance requires an identity check and handover at the storage site."), 1, {"fee_kind": "fixed", "fee_amount": 3000}, 1, ["home"], "じてんしゃ 撤去 放置自転車", request_form("自転車の特徴と防犯登録番号", "Bicycle description and registration number")),
-    ("churin-teiki", "doboku", "区営駐輪場の定期利用申込", "Season pass for a ward bicycle park", "", ON, None, 1, {"fee_kind": "fixed", "fee_amount": 1800}, 7, ["home", "moving"], "ちゅうりんじょう 駐輪場 定期", request_form("希望する駐輪場", "Preferred bicycle park")),
+    ("jitensha-henkan", "doboku", "撤去自転車の返還", "Getting back a removed bicycle", "", COUNTER, L("江東区自転車の放置防止条例により、保管所での本人確認と引渡しが必要です。", "The Koto bicycle ordinance requires an identity check and handover at the storage site."), 1, {"fee_kind": "fixed", "fee_amount": 3000, "fee_timing": "at_counter"}, 1, ["home"], "じてんしゃ 撤去 放置自転車", request_form("自転車の特徴と防犯登録番号", "Bicycle description and registration number")),
+    ("churin-teiki", "doboku", "区営駐輪場の定期利用申込", "Season pass for a ward bicycle park", "", ON, None, 1, {"fee_kind": "fixed", "fee_amount": 1800, "fee_timing": "at_submission"}, 7, ["home", "moving"], "ちゅうりんじょう 駐輪場 定期", request_form("希望する駐輪場", "Preferred bicycle park")),
     ("kyokai-kakunin", "doboku", "道路境界確認の申請", "Road boundary confirmation", "", ON, None, 1, {}, 30, ["business", "home"], "きょうかい 境界 道路", permit_form([opt("s", "100㎡未満", "Under 100 m²"), opt("m", "100〜500㎡", "100–500 m²"), opt("l", "500㎡超", "Over 500 m²")])),
     ("koen-senyo", "koen", "公園占用許可申請", "Permit to occupy a park", "", ON, None, 1, {}, 14, ["business"], "こうえん 公園 占用", permit_form([opt("s", "1㎡未満", "Under 1 m²"), opt("m", "1〜10㎡", "1–10 m²"), opt("l", "10㎡超", "Over 10 m²")])),
     ("koen-shiyo", "koen", "公園使用（行為）許可申請", "Permit to use a park for an event", "こうえんで イベントを する", ON, None, 1, {}, 14, ["business"], "こうえん 公園 イベント 使用", permit_form([opt("s", "100㎡未満", "Under 100 m²"), opt("m", "100〜500㎡", "100–500 m²"), opt("l", "500㎡超", "Over 500 m²")])),
     ("kasen-senyo", "koen", "河川・運河の占用許可申請", "Permit to occupy a river or canal", "", COUNTER, None, 1, {}, 30, ["business"], "かせん 河川 運河", request_form("場所と目的", "Place and purpose")),
-    ("inu-toroku", "seikatsu-eisei", "犬の登録", "Dog registration", "いぬの とうろく", ON, None, 1, {"fee_kind": "fixed", "fee_amount": 3000}, 7, ["pets"], "いぬ 犬 登録 ペット", dog_form()),
-    ("kyokenbyo", "seikatsu-eisei", "狂犬病予防注射済票の交付", "Rabies vaccination tag", "", ON, None, 1, {"fee_kind": "fixed", "fee_amount": 550}, 7, ["pets"], "きょうけんびょう 狂犬病 注射", dog_form()),
+    ("inu-toroku", "seikatsu-eisei", "犬の登録", "Dog registration", "いぬの とうろく", ON, None, 1, {"fee_kind": "fixed", "fee_amount": 3000, "fee_timing": "at_submission"}, 7, ["pets"], "いぬ 犬 登録 ペット", dog_form()),
+    ("kyokenbyo", "seikatsu-eisei", "狂犬病予防注射済票の交付", "Rabies vaccination tag", "", ON, None, 1, {"fee_kind": "fixed", "fee_amount": 550, "fee_timing": "at_submission"}, 7, ["pets"], "きょうけんびょう 狂犬病 注射", dog_form()),
     ("inu-shibo", "seikatsu-eisei", "犬の死亡届", "Notification of a dog's death", "", ON, None, 1, {}, 5, ["pets"], "いぬ 犬 死亡", dog_form()),
-    ("eigyo-kyoka", "seikatsu-eisei", "飲食店営業許可申請", "Restaurant business licence", "", ON, None, 1, {"fee_kind": "fixed", "fee_amount": 18300}, 14, ["business"], "いんしょくてん 飲食店 営業許可 食品", request_form("施設の所在地と営業の内容", "Premises and business", document=("施設の平面図", "Floor plan"))),
+    ("eigyo-kyoka", "seikatsu-eisei", "飲食店営業許可申請", "Restaurant business licence", "", ON, None, 1, {"fee_kind": "fixed", "fee_amount": 18300, "fee_timing": "at_submission"}, 14, ["business"], "いんしょくてん 飲食店 営業許可 食品", request_form("施設の所在地と営業の内容", "Premises and business", document=("施設の平面図", "Floor plan"))),
     ("yushi-assen", "keizai", "中小企業融資のあっせん申込", "Loan mediation for small businesses", "", CARD, None, 2, {}, 20, ["business"], "ゆうし 融資 あっせん 中小企業", request_form("融資の目的と希望額", "Purpose and amount", document=("決算書", "Financial statements"))),
     ("shotengai-hojo", "keizai", "商店街イベント事業補助金の交付申請", "Subsidy for shopping-street events", "", ON, None, 1, {}, 30, ["business"], "ほじょきん 補助金 商店街", request_form("事業の内容と経費", "Event and costs", document=("事業計画書", "Event plan"))),
     ("sogyo-shomei", "keizai", "特定創業支援等事業の証明書交付申請", "Start-up support certificate", "", ON, None, 1, {}, 10, ["business", "work"], "そうぎょう 創業 起業", request_form("受講した創業支援事業", "Start-up course you attended")),
@@ -277,6 +277,7 @@ def load():
         procedure.fee_amount = fee.get("fee_amount", 0)
         procedure.fee_field = fee.get("fee_field", "")
         procedure.fee_options = fee.get("fee_options", {})
+        procedure.fee_timing = fee.get("fee_timing", "at_submission")
         procedure.processing_days = days
         procedure.life_events = events
         procedure.keywords = keywords

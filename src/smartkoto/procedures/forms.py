@@ -8,7 +8,7 @@ from smartkoto.core.forms import SafeForm
 
 from .formschema import FIELD_TYPES, NAME_RE, PREFILL_SOURCES
 from .lifeevents import LIFE_EVENTS
-from .models import Channel, FeeKind
+from .models import Channel, FeeKind, FeeTiming
 
 IDENTIFIER_HINT = _("Lower-case letters, digits and _, starting with a letter (for example child_name).")
 
@@ -44,6 +44,8 @@ class ProcedureForm(SafeForm):
                                 help_text=_("For a fee per copy: the number question; for a fee by option: the choice question."))
     fee_options = forms.CharField(label=_("Fee per option"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                                   help_text=_("For a fee by option: one line per option value, for example large=2000."))
+    fee_timing = forms.ChoiceField(label=_("When the fee is paid"), choices=FeeTiming.choices, widget=forms.RadioSelect, initial=FeeTiming.AT_SUBMISSION, required=False,
+                                   help_text=_("After approval: staff set the final amount on the case, then the resident pays online."))
     processing_days = forms.IntegerField(label=_("Expected processing days"), min_value=0, max_value=365, initial=7)
     life_events = forms.MultipleChoiceField(label=_("Life events"), required=False, widget=forms.CheckboxSelectMultiple)
     keywords = forms.CharField(label=_("Search keywords"), max_length=500, required=False, help_text=_("Readings in hiragana and other words residents use, separated by spaces."))
@@ -68,6 +70,9 @@ class ProcedureForm(SafeForm):
         if data.get("fee_kind") == FeeKind.BY_OPTION and not data.get("fee_options"):
             self.add_error("fee_options", _("Give the fee of each option."))
         return data
+
+    def clean_fee_timing(self):
+        return self.cleaned_data.get("fee_timing") or FeeTiming.AT_SUBMISSION
 
     def clean_fee_options(self):
         options = {}

@@ -27,6 +27,15 @@ class FeeKind(models.TextChoices):
     BY_OPTION = "by_option", _("fee by option")
 
 
+class FeeTiming(models.TextChoices):
+    """When the fee is paid: online when the application is sent, online after the ward approved it and set the
+    final amount (e.g. 粗大ごみ by item), or at the counter."""
+
+    AT_SUBMISSION = "at_submission", _("online, when you apply")
+    AFTER_APPROVAL = "after_approval", _("online, after the ward has approved and set the amount")
+    AT_COUNTER = "at_counter", _("at the counter")
+
+
 class Procedure(models.Model):
     slug = models.SlugField(_("identifier"), max_length=80, unique=True)
     department = models.ForeignKey("municipality.Department", on_delete=models.PROTECT, related_name="procedures")
@@ -45,6 +54,7 @@ class Procedure(models.Model):
     fee_amount = models.PositiveIntegerField(_("fee in yen"), default=0)
     fee_field = models.CharField(_("form field the fee depends on"), max_length=60, blank=True)
     fee_options = models.JSONField(_("fee per option (yen)"), default=dict, blank=True)
+    fee_timing = models.CharField(_("when the fee is paid"), max_length=16, choices=FeeTiming.choices, default=FeeTiming.AT_SUBMISSION)
     processing_days = models.PositiveSmallIntegerField(_("expected processing days"), default=7)
     life_events = models.JSONField(_("life events"), default=list, blank=True)
     keywords = models.CharField(_("keywords"), max_length=500, blank=True)

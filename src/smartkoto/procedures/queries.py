@@ -6,7 +6,7 @@ from smartkoto.core import text
 
 from .formschema import flat_answers
 from .lifeevents import LIFE_EVENTS
-from .models import ONLINE_CHANNELS, Channel, FeeKind, FormVersion, Procedure
+from .models import ONLINE_CHANNELS, Channel, FeeKind, FeeTiming, FormVersion, Procedure
 
 # The plan's headline KPI targets (江東区DX推進計画): share of procedures that can be done online.
 ONLINE_SHARE_TARGETS = [("FY2024", 11, True), ("FY2025", 48, False), ("FY2026", 92, False), ("FY2027–2029", 100, False)]
@@ -90,6 +90,18 @@ def fee_for(procedure, answers):
     if procedure.fee_kind == FeeKind.BY_OPTION:
         return int((procedure.fee_options or {}).get(str(value), procedure.fee_amount))
     return 0
+
+
+def fee_timing(procedure):
+    """When the fee of `procedure` is paid (a `models.FeeTiming` value); "" when it is free."""
+    if procedure.fee_kind == FeeKind.NONE:
+        return ""
+    return procedure.fee_timing
+
+
+def pays_online(procedure):
+    """True when an online application of `procedure` is paid online (at submission or after approval)."""
+    return fee_timing(procedure) in (FeeTiming.AT_SUBMISSION, FeeTiming.AFTER_APPROVAL)
 
 
 @dataclass

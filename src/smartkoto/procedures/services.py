@@ -155,7 +155,7 @@ def set_declaration(procedure, declaration, *, request):
 
 # -- files -------------------------------------------------------------------------------------------
 PROCEDURE_FIELDS = ("name", "summary", "eligibility", "requirements", "legal_basis", "channel", "offline_legal_reason",
-                    "assurance_level", "fee_kind", "fee_amount", "fee_field", "fee_options", "processing_days",
+                    "assurance_level", "fee_kind", "fee_amount", "fee_field", "fee_options", "fee_timing", "processing_days",
                     "life_events", "keywords")
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from smartkoto.core.templatetags.ui import yen
 
-from ..models import Channel, FeeKind
+from ..models import Channel, FeeKind, FeeTiming
 
 register = template.Library()
 
@@ -29,6 +29,18 @@ def fee_text(procedure):
     if amounts:
         return _("%(low)s to %(high)s depending on your choice") % {"low": yen(amounts[0]), "high": yen(amounts[-1])}
     return yen(procedure.fee_amount)
+
+
+@register.simple_tag
+def fee_timing_text(procedure):
+    """When the fee is paid, in words for residents ("" when free)."""
+    if procedure.fee_kind == FeeKind.NONE:
+        return ""
+    if procedure.fee_timing == FeeTiming.AFTER_APPROVAL:
+        return _("Paid online after the ward has checked your application and set the final amount. You will be told when to pay.")
+    if procedure.fee_timing == FeeTiming.AT_COUNTER:
+        return _("Paid at the counter.")
+    return _("Paid online by card when you send the application. Your application is received once it is paid.")
 
 
 @register.filter

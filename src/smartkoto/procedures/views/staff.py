@@ -66,7 +66,7 @@ def _initial(procedure):
         "channel": procedure.channel, "reason_ja": (procedure.offline_legal_reason or {}).get("ja", ""),
         "reason_en": (procedure.offline_legal_reason or {}).get("en", ""), "assurance_level": procedure.assurance_level,
         "fee_kind": procedure.fee_kind, "fee_amount": procedure.fee_amount, "fee_field": procedure.fee_field,
-        "fee_options": "\n".join(f"{k}={v}" for k, v in (procedure.fee_options or {}).items()),
+        "fee_options": "\n".join(f"{k}={v}" for k, v in (procedure.fee_options or {}).items()), "fee_timing": procedure.fee_timing,
         "processing_days": procedure.processing_days, "life_events": procedure.life_events, "keywords": procedure.keywords,
         "published": procedure.published,
     }
@@ -84,7 +84,7 @@ def procedure_edit(request, slug=None):
         raise PermissionDenied
     procedure = _editable(request, slug) if slug else None
     departments = _departments(request.user)
-    initial = _initial(procedure) if procedure else {"channel": "online", "assurance_level": 1, "fee_kind": "none", "fee_amount": 0, "processing_days": 7, "published": False}
+    initial = _initial(procedure) if procedure else {"channel": "online", "assurance_level": 1, "fee_kind": "none", "fee_amount": 0, "fee_timing": "at_submission", "processing_days": 7, "published": False}
     form = ProcedureForm(request.POST or None, initial=initial, departments=departments, editing=bool(procedure))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -100,7 +100,7 @@ def procedure_edit(request, slug=None):
             target.legal_basis = _pair(data, "legal_basis")
             target.channel = data["channel"]
             target.offline_legal_reason = _pair(data, "reason")
-            for key in ("assurance_level", "fee_kind", "fee_amount", "fee_field", "fee_options", "processing_days", "life_events", "keywords", "published"):
+            for key in ("assurance_level", "fee_kind", "fee_amount", "fee_field", "fee_options", "fee_timing", "processing_days", "life_events", "keywords", "published"):
                 setattr(target, key, data[key])
             services.save_procedure(target, request=request)
             messages.success(request, _("The procedure was saved."))
