@@ -44,8 +44,13 @@ def apply(django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
-def submitted(resident_client, catalog, apply):
-    return apply(resident_client, "juminhyo", JUMINHYO)
+def submitted(resident_client, catalog, apply, pay_by_card):
+    """住民票の写し 2通 sent and paid (600円), so received by the ward."""
+    application = apply(resident_client, "juminhyo", JUMINHYO)
+    assert application.status == "awaiting_payment"
+    pay_by_card(resident_client, application)
+    assert application.status == "received"
+    return application
 
 
 @pytest.fixture
@@ -60,3 +65,49 @@ def case_worker(make_staff, staff_login):
 def outbox_backend(settings):
     """Emails land in the outbox as on the embedded default (pytest-django would use locmem)."""
     settings.EMAIL_BACKEND = "smartkoto.notifications.backends.OutboxBackend"
+
+
+@pytest.fixture(autouse=True)
+def _payments_without_http(request, settings):
+    """As in tests/payments: the simulated provider's webhooks are posted by the test itself (no server)."""
+    if "live_server" not in request.fixturenames:
+        settings.PAYMENTS_SIM_DELIVER_WEBHOOKS = False
+    settings.PAYMENTS_PROVIDER = "simulated"
+
+
+@pytest.fixture
+def pay_by_card(django_capture_on_commit_callbacks):
+    """The resident presses "Pay" on the application and types `card` on the simulated provider's page; the
+    provider's signed webhooks are then posted to our receiver (the only way a payment outcome arrives).
+    Returns the Payment."""
+    from smartkoto.payments.models import Payment
+    from smartkoto.payments.providers import simulated
+
+    def run(client, application, card=simulated.CARD_SUCCESS, deliver=True):
+        response = client.post(f"/applications/{application.public_id}/pay/")
+        assert response.status_code == 302, response.status_code
+        payment = Payment.objects.filter(reference=application.reference).order_by("-created_at", "-pk").first()
+        assert response["Location"] == f"/payments/p/{payment.public_id}/pay/"
+        assert client.get(response["Location"]).status_code == 302  # our hand-over page sends the resident to the provider
+        payment.refresh_from_db()
+        simulated.submit_card(payment.provider_ref, card)
+        if deliver:
+            deliver_webhooks(client, payment, django_capture_on_commit_callbacks)
+        payment.refresh_from_db()
+        application.refresh_from_db()
+        return payment
+
+    return run
+
+
+def deliver_webhooks(client, payment, capture):
+    """Post every webhook the simulated provider recorded for `payment` (each once), signed as the provider does."""
+    from smartkoto.payments.models import SimWebhook
+    from smartkoto.payments.providers import simulated
+
+    for hook in SimWebhook.objects.filter(intent_id=payment.provider_ref).order_by("created_at", "id"):
+        raw = hook.body.encode()
+        with capture(execute=True):
+            response = client.post("/api/payments/webhooks/simulated", data=raw, content_type="application/json",
+                                   headers={"X-Sim-Signature": simulated.sign(raw)})
+        assert response.status_code in (200, 202), response.content[:200]

@@ -139,7 +139,8 @@ def test_a_republished_form_does_not_break_a_started_draft(resident_client, cata
     assert "更新" in body or "updated" in body
     resident_client.post(f"/applications/{application.public_id}/declaration/", {"agree": "on", "submission": str(application.public_id)})
     application.refresh_from_db()
-    assert application.status == "received" and application.form_version.number == 1
+    # sent (a fee is due when sending, so it waits for payment) on the version the resident started
+    assert application.status == "awaiting_payment" and application.form_version.number == 1
 
 
 def test_withdraw_only_before_processing(resident_client, submitted, case_worker):

@@ -10,7 +10,16 @@ class ApplicationsConfig(AppConfig):
     def ready(self):
         from smartkoto.core import navigation, openapi
 
+        from smartkoto.payments import links as payment_links
+        from smartkoto.payments import signals as payment_signals
+
+        from . import receivers
         from .api import OPENAPI_PATHS, OPENAPI_SCHEMAS
+
+        payment_signals.payment_succeeded.connect(receivers.on_payment_succeeded, dispatch_uid="applications.payment_succeeded")
+        payment_signals.payment_failed.connect(receivers.on_payment_failed, dispatch_uid="applications.payment_failed")
+        payment_signals.payment_refunded.connect(receivers.on_payment_refunded, dispatch_uid="applications.payment_refunded")
+        payment_links.register(receivers.case_link)
 
         navigation.register("public", "applications:mine", _("My applications"), order=20,
                             visible=lambda user: user.is_authenticated and getattr(user, "kind", "") == "resident")

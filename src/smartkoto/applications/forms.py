@@ -50,3 +50,10 @@ class AssignForm(SafeForm):
     def __init__(self, *args, staff=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].choices = [("", _("Nobody (unassigned)"))] + [(str(u.pk), u.get_full_name() or u.username) for u in staff]
+
+
+class FeeForm(SafeForm):
+    amount_yen = forms.IntegerField(label=_("Final fee in yen"), min_value=1, max_value=10_000_000,
+                                    help_text=_("For a fee paid after approval: the amount the resident will be asked to pay."),
+                                    error_messages={"required": _("Enter the fee in yen."), "min_value": _("Enter a fee of at least 1 yen."),
+                                                    "invalid": _("Enter the fee as a whole number of yen.")})

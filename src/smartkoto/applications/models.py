@@ -11,6 +11,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .workflow import Status
 
@@ -29,6 +30,10 @@ class Application(models.Model):
     applicant_name = models.CharField(max_length=200, blank=True)
     applicant_email = models.EmailField(blank=True)
     fee_amount = models.PositiveIntegerField(_("fee in yen"), default=0)
+    # when the fee is paid, fixed at submission from the procedure: "" (free or at the counter),
+    # "at_submission" or "after_approval" (procedures.models.FeeTiming)
+    fee_timing = models.CharField(max_length=16, blank=True, default="")
+    paid_at = models.DateTimeField(null=True, blank=True)
     assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_cases")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -49,6 +54,14 @@ class Application(models.Model):
     def is_draft(self):
         return self.status == Status.DRAFT
 
+    @property
+    def awaiting_payment(self):
+        return self.status == Status.AWAITING_PAYMENT
+
+    @property
+    def pays_online(self):
+        return bool(self.fee_timing) and self.fee_amount > 0
+
 
 class ReferenceCounter(models.Model):
     """The last number given per prefix (e.g. "2026"): the row is locked while a number is taken."""
@@ -65,12 +78,18 @@ class CaseEvent(models.Model):
         MESSAGE_FROM_RESIDENT = "message_from_resident", _("reply from the resident")
         NOTE = "note", _("internal note")
         ASSIGNED = "assigned", _("assigned")
+        PAYMENT = "payment", pgettext_lazy("case event", "payment")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=24, choices=Kind.choices)
     from_status = models.CharField(max_length=24, blank=True, choices=Status.choices)
     to_status = models.CharField(max_length=24, blank=True, choices=Status.choices)
     text = models.TextField(blank=True)
+    # payment events: the payment's public id, what happened ("succeeded", "failed", "refunded", "fee_set")
+    # and the amount in yen, so a repeated signal is recorded once
+    payment_id = models.CharField(max_length=40, blank=True)
+    payment_outcome = models.CharField(max_length=16, blank=True)
+    amount_yen = models.IntegerField(null=True, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from smartkoto.core import text
 
 from .models import Application
-from .workflow import OPEN, Status
+from .workflow import OPEN, WAITING_FOR_PAYMENT, Status
 
 
 def visible_departments(user):
@@ -34,8 +34,8 @@ def inbox(user, *, status="", procedure="", assigned="", q="", department=""):
         qs = qs.filter(department_code__in=departments)
     if department:
         qs = qs.filter(department_code=department)
-    if status == "open":
-        qs = qs.filter(status__in=OPEN)
+    if status == "open":  # the ward's open work, and cases waiting for the resident's payment (marked as such)
+        qs = qs.filter(status__in=OPEN + WAITING_FOR_PAYMENT)
     elif status:
         qs = qs.filter(status=status)
     if procedure:

@@ -7,6 +7,7 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from smartkoto.core import audit
@@ -17,6 +18,8 @@ from smartkoto.procedures import queries as procedures
 from . import attachments, workflow
 from .models import Application, CaseEvent, ReferenceCounter
 from .workflow import Status
+
+AT_SUBMISSION, AFTER_APPROVAL = "at_submission", "after_approval"
 
 
 class NotAvailable(Exception):
@@ -133,18 +136,21 @@ def submit(application, *, request):
         profile = _profile(application.applicant)
         application.answers = answers
         application.reference = next_reference()
-        application.status = Status.RECEIVED
         application.submitted_at = timezone.now()
         application.fee_amount = procedures.fee_for(procedure, answers)
+        timing = procedures.fee_timing(procedure) if application.fee_amount else ""
+        application.fee_timing = timing if timing in (AT_SUBMISSION, AFTER_APPROVAL) else ""
+        # a fee paid when sending: the ward receives the application once the payment is captured
+        application.status = Status.AWAITING_PAYMENT if application.fee_timing == AT_SUBMISSION else Status.RECEIVED
         application.applicant_name = (flat.get("full_name") or (profile.full_name if profile else "") or "")[:200]
         application.applicant_email = flat.get("email") or (profile.email if profile else "") or application.guest_email
         application.due_on = add_business_days(timezone.localdate(), max(procedure.processing_days, 1))
         application.save()
-        CaseEvent.objects.create(application=application, kind=CaseEvent.Kind.SUBMITTED, from_status=Status.DRAFT, to_status=Status.RECEIVED,
+        CaseEvent.objects.create(application=application, kind=CaseEvent.Kind.SUBMITTED, from_status=Status.DRAFT, to_status=application.status,
                                  actor=application.applicant)
         audit.record("applications.submitted", request=request, target=application, department_code=application.department_code,
                      detail={"reference": application.reference, "procedure": procedure.slug, "version": application.form_version.number,
-                             "fee": application.fee_amount})
+                             "fee": application.fee_amount, "fee_timing": application.fee_timing})
         pk = application.pk
         transaction.on_commit(lambda: tasks.send_receipt.enqueue(pk))
     return application
@@ -182,6 +188,8 @@ def _move(application, target, actor, *, request, text=""):
             application.decided_at = timezone.now()
         if target in (Status.COMPLETED, Status.WITHDRAWN):
             application.completed_at = timezone.now()
+        if target == Status.AWAITING_PAYMENT and application.fee_amount <= 0:
+            raise workflow.TransitionNotAllowed("no fee to pay: set the amount first")
         application.save()
         event = CaseEvent.objects.create(application=application, kind=CaseEvent.Kind.STATUS, from_status=previous, to_status=target, text=text,
                                          actor=request.user if request.user.is_authenticated else None)
@@ -273,3 +281,140 @@ def validate_uploads(uploads):
     for upload in uploads:
         attachments.check(upload)
         upload.seek(0)
+
+
+# -- fees and payment (payments app, floor 3: called here, heard back through its signals) ---------------
+class PaymentNotPossible(Exception):
+    pass
+
+
+def set_fee(application, amount_yen, *, request):
+    """Staff set the final fee of a pay-after-approval case (e.g. 粗大ごみ by item) before asking for payment."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if application.fee_timing != AFTER_APPROVAL or application.status not in (Status.RECEIVED, Status.IN_REVIEW, Status.WAITING_FOR_RESIDENT, Status.APPROVED):
+            raise PaymentNotPossible("the fee can only be set on an open pay-after-approval case")
+        if not isinstance(amount_yen, int) or amount_yen <= 0:
+            raise PaymentNotPossible("amount")
+        previous = application.fee_amount
+        application.fee_amount = amount_yen
+        application.save(update_fields=["fee_amount", "updated_at"])
+        CaseEvent.objects.create(application=application, kind=CaseEvent.Kind.PAYMENT, payment_outcome="fee_set", amount_yen=amount_yen,
+                                 actor=request.user, text=f"{previous} → {amount_yen}")
+        audit.record("applications.fee_set", request=request, target=application, department_code=application.department_code,
+                      detail={"from": previous, "to": amount_yen})
+    return application
+
+
+def _payment_description(application):
+    name = application.procedure.name or {}
+    amount = f"{application.fee_amount:,}"
+    return {"ja": f"{name.get('ja', '')}（{application.reference}）", "en": f"{name.get('en') or name.get('ja', '')} ({application.reference})",
+            "amount": amount}
+
+
+def pay(application, *, request):
+    """The payment to send the resident to: the unfinished one for this case, or a new one.
+
+    The amount is the case's own `fee_amount` (computed on the server, or set by staff), never anything from
+    the browser. The idempotency key is derived from the case, the amount and how many payments it already
+    had, so a replayed or double "Pay" creates no second payment, and a new attempt after an expired or
+    cancelled one gets a new key.
+    """
+    from smartkoto.payments import queries as payments, services as payment_services
+
+    if application.status != Status.AWAITING_PAYMENT or application.fee_amount <= 0:
+        raise PaymentNotPossible("not waiting for payment")
+    if payments.is_paid(application.reference):
+        raise PaymentNotPossible("already paid")
+    payer = application.applicant
+    existing = payments.open_payment_for_reference(application.reference, payer)
+    if existing is not None and existing.amount_yen == application.fee_amount:
+        return existing
+    attempt = len(payments.payments_for_reference(application.reference))
+    description = _payment_description(application)
+    description.pop("amount")
+    return payment_services.request_payment(
+        payer=payer, reference=application.reference, amount_yen=application.fee_amount, description=description,
+        fee_code=application.procedure.slug, department_code=application.department_code,
+        return_url=reverse("applications:detail", args=[application.public_id]),
+        idempotency_key=f"application-{application.pk}-fee-{application.fee_amount}-{attempt}")
+
+
+def payment_status(application):
+    """What the resident and staff see about paying this case."""
+    from smartkoto.payments import queries as payments
+
+    if not application.reference or not application.fee_timing:
+        return None
+    history = payments.payments_for_reference(application.reference)
+    paid = [p for p in history if p.status in ("succeeded", "partially_refunded", "refunded")]
+    return {
+        "payments": history,
+        "paid": payments.is_paid(application.reference) or any(p.status == "refunded" for p in paid),
+        "paid_payment": paid[0] if paid else None,
+        "paid_amount": payments.paid_amount(application.reference),
+        "refunded": sum(p.refunded_yen for p in paid),
+        "open": payments.open_payment_for_reference(application.reference, application.applicant),
+    }
+
+
+def _payment_event(application, payment, outcome, amount):
+    """Record a payment outcome on the case once (signals may repeat)."""
+    if CaseEvent.objects.filter(application=application, kind=CaseEvent.Kind.PAYMENT, payment_id=str(payment.public_id),
+                                payment_outcome=outcome, amount_yen=amount).exists():
+        return None
+    return CaseEvent.objects.create(application=application, kind=CaseEvent.Kind.PAYMENT, payment_id=str(payment.public_id),
+                                    payment_outcome=outcome, amount_yen=amount)
+
+
+def payment_succeeded(payment, reference):
+    """payments.signals.payment_succeeded: the provider captured the money (verified webhook or poll)."""
+    from smartkoto.payments import queries as payments
+
+    with transaction.atomic():
+        application = Application.objects.select_for_update().filter(reference=reference).first()
+        if application is None or not payments.is_paid(reference):
+            return None
+        _payment_event(application, payment, "succeeded", payment.captured_yen or payment.amount_yen)
+        if application.status == Status.AWAITING_PAYMENT and payments.paid_amount(reference) >= application.fee_amount:
+            previous = application.status
+            target = Status.COMPLETED if application.decided_at else Status.RECEIVED
+            workflow.check(previous, target, workflow.PAYMENT)
+            application.status = target
+            application.paid_at = timezone.now()
+            if target == Status.COMPLETED:
+                application.completed_at = timezone.now()
+            application.save(update_fields=["status", "paid_at", "completed_at", "updated_at"])
+            CaseEvent.objects.create(application=application, kind=CaseEvent.Kind.STATUS, from_status=previous, to_status=target,
+                                     payment_id=str(payment.public_id))
+            audit.record("applications.paid", actor_kind="system", target=application, department_code=application.department_code,
+                          detail={"payment": str(payment.public_id), "amount_yen": payment.captured_yen, "to": target})
+        elif application.paid_at is None:
+            application.paid_at = timezone.now()
+            application.save(update_fields=["paid_at", "updated_at"])
+    return application
+
+
+def payment_failed(payment, reference):
+    with transaction.atomic():
+        application = Application.objects.select_for_update().filter(reference=reference).first()
+        if application is None:
+            return None
+        last = application.events.filter(kind=CaseEvent.Kind.PAYMENT, payment_id=str(payment.public_id)).order_by("-created_at", "-pk").first()
+        if last is None or last.payment_outcome != "failed":
+            CaseEvent.objects.create(application=application, kind=CaseEvent.Kind.PAYMENT, payment_id=str(payment.public_id),
+                                     payment_outcome="failed", amount_yen=payment.amount_yen)
+    return application
+
+
+def payment_refunded(payment, reference):
+    with transaction.atomic():
+        application = Application.objects.select_for_update().filter(reference=reference).first()
+        if application is None:
+            return None
+        # one event per refunded total of this payment, so a repeated signal adds nothing
+        if _payment_event(application, payment, "refunded", payment.refunded_yen):
+            audit.record("applications.payment_refunded", actor_kind="system", target=application, department_code=application.department_code,
+                          detail={"payment": str(payment.public_id), "refunded_yen": payment.refunded_yen})
+    return application

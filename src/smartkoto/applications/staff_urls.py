@@ -10,6 +10,7 @@ urlpatterns = [
     path("<str:reference>/", staff.case, name="case"),
     path("<str:reference>/status/", staff.transition, name="transition"),
     path("<str:reference>/assign/", staff.assign, name="assign"),
+    path("<str:reference>/fee/", staff.fee, name="fee"),
     path("<str:reference>/message/", staff.message, name="message"),
     path("<str:reference>/note/", staff.note, name="note"),
     path("<str:reference>/decision.pdf", staff.decision_pdf, name="decision"),

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<uuid:public_id>/sent/", public.done, name="done"),
     path("<uuid:public_id>/saved/", public.saved, name="saved"),
     path("<uuid:public_id>/withdraw/", public.withdraw, name="withdraw"),
+    path("<uuid:public_id>/pay/", public.pay, name="pay"),
     path("<uuid:public_id>/receipt.pdf", public.receipt, name="receipt"),
     path("<uuid:public_id>/decision.pdf", public.decision, name="decision"),
     path("<uuid:public_id>/files/<uuid:attachment_id>/", public.attachment, name="attachment"),

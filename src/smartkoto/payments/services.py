@@ -105,6 +105,16 @@ def ensure_provider_session(payment):
     return payment
 
 
+GUEST_SESSION_KEY = "payments_guest"
+
+
+def allow_guest(session, payment):
+    """Let this browser session see and pay a guest's payment (payer=None) created by another app for it."""
+    values = session.get(GUEST_SESSION_KEY, [])
+    if payment.public_id not in values:
+        session[GUEST_SESSION_KEY] = (values + [payment.public_id])[-20:]
+
+
 def checkout_url(payment):
     """Where to send the resident to pay (our page, which hands over to the provider's page)."""
     return reverse("payments:checkout", args=[payment.public_id])

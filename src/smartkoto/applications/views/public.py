@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from smartkoto.core.i18n import tr
 from smartkoto.procedures import queries as procedures
@@ -148,6 +149,7 @@ def check(request, public_id):
         "application": application, "procedure": application.procedure,
         "summary": procedures.summary(application.form_version.definition, application.answers),
         "fee": procedures.fee_for(application.procedure, application.answers),
+        "fee_timing": procedures.fee_timing(application.procedure),
         "newer_version": live is not None and live.pk != application.form_version_id,
         "breadcrumbs": _crumbs({"label": tr(application.procedure.name), "url": reverse("procedures:detail", args=[application.procedure.slug])},
                                {"label": _("Check your answers")}),
@@ -178,7 +180,7 @@ def done(request, public_id):
     if application.is_draft:
         return redirect("applications:check", application.public_id)
     return render(request, "applications/done.html", {
-        "application": application, "procedure": application.procedure,
+        "application": application, "procedure": application.procedure, "payment": services.payment_status(application),
         "breadcrumbs": _crumbs({"label": _("Application sent")}),
     })
 
@@ -213,6 +215,7 @@ def my_applications(request):
         return redirect(reverse("identity:sign_in") + "?next=" + request.path)
     applications = Application.objects.filter(applicant=request.user).select_related("procedure").order_by("-created_at")
     return render(request, "applications/my_list.html", {
+        "awaiting_payment": [a for a in applications if a.awaiting_payment],
         "drafts": [a for a in applications if a.is_draft], "submitted": [a for a in applications if not a.is_draft],
         "breadcrumbs": _crumbs({"label": _("My applications")}),
     })
@@ -240,6 +243,7 @@ def detail(request, public_id):
         "application": application, "procedure": application.procedure, "events": events, "form": respond_form,
         "summary": procedures.summary(application.form_version.definition, application.answers),
         "can_withdraw": application.status == Status.RECEIVED, "decided": application.decided_at is not None,
+        "payment": services.payment_status(application),
         "breadcrumbs": _crumbs({"label": _("My applications"), "url": reverse("applications:mine")}, {"label": application.reference}),
     })
 
@@ -257,6 +261,25 @@ def withdraw(request, public_id):
         "application": application, "procedure": application.procedure,
         "breadcrumbs": _crumbs({"label": _("My applications"), "url": reverse("applications:mine")}, {"label": _("Withdraw")}),
     })
+
+
+@require_POST
+def pay(request, public_id):
+    """Send the resident to pay the case's fee. The amount is the case's own (server-side); the browser sends
+    nothing but the button. A repeated POST resumes the same unfinished payment."""
+    application = _owned(request, public_id)
+    try:
+        payment = services.pay(application, request=request)
+    except services.PaymentNotPossible:
+        messages.info(request, _("There is nothing to pay for this application now."))
+        return redirect("applications:detail", application.public_id)
+    if payment.payer_id is None:
+        from smartkoto.payments import services as payment_services
+
+        payment_services.allow_guest(request.session, payment)
+    from smartkoto.payments.services import checkout_url
+
+    return redirect(checkout_url(payment))
 
 
 def _pdf_response(data, filename):

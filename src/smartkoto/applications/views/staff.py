@@ -21,7 +21,7 @@ from smartkoto.identity.models import User
 from smartkoto.procedures import queries as procedures
 
 from .. import pdf, queries, services, workflow
-from ..forms import AssignForm, MessageForm, NoteForm, TransitionForm
+from ..forms import AssignForm, FeeForm, MessageForm, NoteForm, TransitionForm
 from ..models import Application, Attachment
 from ..workflow import Status
 from .public import file_response
@@ -79,7 +79,10 @@ def _render_case(request, application, **forms):
         "message_form": forms.get("message_form") or MessageForm(),
         "note_form": forms.get("note_form") or NoteForm(),
         "assign_form": AssignForm(staff=staff, initial={"assignee": application.assigned_to_id or ""}),
-        "form": forms.get("transition_form") or forms.get("message_form") or forms.get("note_form"),
+        "form": forms.get("transition_form") or forms.get("message_form") or forms.get("note_form") or forms.get("fee_form"),
+        "payment": services.payment_status(application),
+        "fee_form": (forms.get("fee_form") or FeeForm(initial={"amount_yen": application.fee_amount or None}))
+        if can_process and _fee_can_be_set(application) else None,
         "overdue": queries.is_overdue(application),
         "breadcrumbs": _crumbs({"label": application.reference}),
     })
@@ -100,6 +103,29 @@ def transition(request, reference):
             messages.success(request, _("The status was changed."))
         return redirect("applications_staff:case", reference)
     return _render_case(request, application, transition_form=form)
+
+
+def _fee_can_be_set(application):
+    return application.fee_timing == services.AFTER_APPROVAL and application.status in (
+        Status.RECEIVED, Status.IN_REVIEW, Status.WAITING_FOR_RESIDENT, Status.APPROVED)
+
+
+@require_POST
+def fee(request, reference):
+    """Staff set the final fee of a pay-after-approval case (e.g. 粗大ごみ by item)."""
+    application = _case(request, reference)
+    if not queries.can_process(request.user, application):
+        raise PermissionDenied
+    form = FeeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_fee(application, form.cleaned_data["amount_yen"], request=request)
+        except services.PaymentNotPossible:
+            messages.error(request, _("The fee can no longer be changed on this case."))
+        else:
+            messages.success(request, _("The fee was set."))
+        return redirect("applications_staff:case", reference)
+    return _render_case(request, application, fee_form=form)
 
 
 @require_POST

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from smartkoto.core import audit
 
-from .. import ledger, services, slips
+from .. import ledger, links, services, slips
 from ..forms import IssueSlipForm, PeriodForm, RefundDecisionForm, RefundRequestForm
 from ..models import Payment, PaymentSlip, ReconciliationRun, Refund
 from ..workflow import Status
@@ -95,6 +95,7 @@ def _detail_context(request, payment, form):
     return {
         "payment": payment, "events": payment.events.all(), "refunds": payment.refunds.select_related("requested_by", "decided_by"),
         "form": form, "can_refund": can_request_refund(request.user, payment) and payment.refundable_yen > 0 and payment.status in Status.PAID,
+        "reference_links": links.for_reference(payment.reference, request.user),
         "breadcrumbs": _crumbs({"label": payment.reference})}
 
 
@@ -120,7 +121,8 @@ def refund_request(request, pk):
 def refunds(request):
     waiting = Refund.objects.filter(state=Refund.State.REQUESTED, payment__in=visible_payments(request.user)).select_related("payment", "requested_by")
     recent = Refund.objects.exclude(state=Refund.State.REQUESTED).filter(payment__in=visible_payments(request.user)).select_related("payment", "requested_by", "decided_by")[:50]
-    items = [{"refund": r, "can_decide": can_approve_refund(request.user, r)} for r in waiting]
+    items = [{"refund": r, "can_decide": can_approve_refund(request.user, r), "links": links.for_reference(r.payment.reference, request.user)}
+             for r in waiting]
     audit.record("payments.refunds_viewed", request=request)
     return render(request, "payments/staff/refunds.html", {
         "items": items, "recent": recent, "form": RefundDecisionForm(),

@@ -1,0 +1,19 @@
+"""Where a payment's reference leads, for staff: higher floors register a resolver (e.g. applications turns
+"KT-2026-000123" into its case page), so payments can link back without importing them."""
+
+_resolvers = []
+
+
+def register(resolver):
+    """`resolver(reference, user)` returns {"label": str, "url": str ("" when this user may not open it)} or None."""
+    if resolver not in _resolvers:
+        _resolvers.append(resolver)
+
+
+def for_reference(reference, user=None):
+    links = []
+    for resolver in _resolvers:
+        link = resolver(reference, user)
+        if link:
+            links.append(link)
+    return links
