@@ -71,6 +71,17 @@ def test_card_resident_applies_for_juminhyo_and_case_worker_approves(page, site,
     emails = outbox_for(application.applicant_email)
     assert any(reference in email.subject for email in emails)
     assert any(a.filename.endswith(".pdf") for email in emails for a in email.attachments.all())
+    # 住民票の写し is paid when sent (issue 6): the ward receives it once the simulated provider captured the fee
+    assert application.status == "awaiting_payment"
+    page.get_by_test_id("pay").click()
+    page.wait_for_url("**/payments/sim/pay/**")
+    page.fill("#id_card_number", "4242 4242 4242 4242")
+    page.fill("#id_expiry", "12/30")
+    page.fill("#id_cvc", "123")
+    page.click("button[name=pay]")
+    page.wait_for_url("**/payments/p/*/")
+    application.refresh_from_db()
+    assert application.status == "received"
 
     staff_context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
     staff = staff_context.new_page()
