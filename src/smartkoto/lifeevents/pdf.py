@@ -53,10 +53,11 @@ class Page:
 
     def text(self, value, font=MINCHO, size=10, indent=0):
         for line in _wrap(value, font, size, WIDTH - indent):
-            self.room(size * 0.5 * mm)
+            self.room(size * 0.55 * mm)
+            self.y -= size * 0.36 * mm  # `y` is the top of the line; the baseline sits one ascent (1 pt ≈ 0.36 mm) below
             self.pdf.setFont(font, size)
             self.pdf.drawString(LEFT + indent, self.y, line)
-            self.y -= size * 0.5 * mm
+            self.y -= size * 0.19 * mm
 
     def box_row(self, label, value, label_width=55 * mm):
         """One row of the form: label cell and value cell with borders."""
