@@ -4,7 +4,6 @@ the ward receives it only when payments reports a verified capture."""
 import pytest
 from django.test import Client
 
-from smartkoto.applications.models import Application, CaseEvent
 from smartkoto.payments import services as payment_services
 from smartkoto.payments.models import LedgerEntry, Payment
 from smartkoto.payments.providers import simulated
@@ -101,7 +100,7 @@ def test_a_replayed_pay_post_creates_one_payment(sent, resident_client):
     assert payment.idempotency_key == f"application-{sent.pk}-fee-600-0" and payment.payer_id == sent.applicant_id
 
 
-def test_a_new_attempt_after_an_expired_payment_gets_a_new_payment(sent, resident_client, pay_by_card):
+def test_a_new_attempt_after_an_expired_payment_gets_a_new_payment(sent, resident_client):
     resident_client.post(f"/applications/{sent.public_id}/pay/")
     Payment.objects.update(status="expired")
     resident_client.post(f"/applications/{sent.public_id}/pay/")

@@ -308,9 +308,7 @@ def set_fee(application, amount_yen, *, request):
 
 def _payment_description(application):
     name = application.procedure.name or {}
-    amount = f"{application.fee_amount:,}"
-    return {"ja": f"{name.get('ja', '')}（{application.reference}）", "en": f"{name.get('en') or name.get('ja', '')} ({application.reference})",
-            "amount": amount}
+    return {"ja": f"{name.get('ja', '')}（{application.reference}）", "en": f"{name.get('en') or name.get('ja', '')} ({application.reference})"}
 
 
 def pay(application, *, request):
@@ -332,10 +330,8 @@ def pay(application, *, request):
     if existing is not None and existing.amount_yen == application.fee_amount:
         return existing
     attempt = len(payments.payments_for_reference(application.reference))
-    description = _payment_description(application)
-    description.pop("amount")
     return payment_services.request_payment(
-        payer=payer, reference=application.reference, amount_yen=application.fee_amount, description=description,
+        payer=payer, reference=application.reference, amount_yen=application.fee_amount, description=_payment_description(application),
         fee_code=application.procedure.slug, department_code=application.department_code,
         return_url=reverse("applications:detail", args=[application.public_id]),
         idempotency_key=f"application-{application.pk}-fee-{application.fee_amount}-{attempt}")
