@@ -315,9 +315,9 @@ def pay(application, *, request):
     """The payment to send the resident to: the unfinished one for this case, or a new one.
 
     The amount is the case's own `fee_amount` (computed on the server, or set by staff), never anything from
-    the browser. The idempotency key is derived from the case, the amount and how many payments it already
-    had, so a replayed or double "Pay" creates no second payment, and a new attempt after an expired or
-    cancelled one gets a new key.
+    the browser. The idempotency key is derived from the case, the amount and how many of its payments were
+    closed without money (expired, cancelled), so a replayed, double or parallel "Pay" creates no second
+    payment, and a new attempt after an expired or cancelled one gets a new key.
     """
     from smartkoto.payments import queries as payments, services as payment_services
 
@@ -329,7 +329,9 @@ def pay(application, *, request):
     existing = payments.open_payment_for_reference(application.reference, payer)
     if existing is not None and existing.amount_yen == application.fee_amount:
         return existing
-    attempt = len(payments.payments_for_reference(application.reference))
+    # counts only payments closed without money (expired, cancelled), so parallel requests that race with the
+    # creation of the open payment still derive the same key
+    attempt = sum(1 for p in payments.payments_for_reference(application.reference) if p.status in ("expired", "cancelled"))
     return payment_services.request_payment(
         payer=payer, reference=application.reference, amount_yen=application.fee_amount, description=_payment_description(application),
         fee_code=application.procedure.slug, department_code=application.department_code,
