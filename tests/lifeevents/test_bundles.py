@@ -131,3 +131,29 @@ def test_bundle_needs_the_declaration(client, checklist, walk_bundle):
     response = client.post(reverse("lifeevents:bundle_check", args=[bundle.public_id]), {})
     assert response.status_code == 200 and "error-summary" in response.content.decode()
     assert applications.for_resident(bundle.owner).count() == 0
+
+
+def test_a_bundle_never_overwrites_a_draft_the_resident_started_alone(client, checklist, walk_bundle, resident):
+    from smartkoto.applications.models import Application
+    from smartkoto.procedures import queries as procedures
+
+    client.post(reverse("applications:start", args=["jido-teate"]))
+    own_draft = Application.objects.get(applicant=resident, procedure=procedures.get("jido-teate"), status="draft")
+    walk_bundle(client, checklist)
+    own_draft.refresh_from_db()
+    assert own_draft.status == "draft" and own_draft.bundle_id is None
+    bundle = Bundle.objects.get()
+    sent = Application.objects.get(reference=bundle.parts.get(procedure_slug="jido-teate").application_reference)
+    assert sent.pk != own_draft.pk and sent.bundle_id == bundle.public_id
+
+
+def test_the_case_page_names_the_other_parts_of_the_bundle(client, checklist, walk_bundle, make_staff, staff_login):
+    walk_bundle(client, checklist)
+    bundle = Bundle.objects.get()
+    part = bundle.parts.get(procedure_slug="jido-teate")
+    others = {p.application_reference for p in bundle.parts.exclude(pk=part.pk)}
+    staff_login(client, make_staff("bundle-worker", "kosodate"))
+    page = client.get(reverse("applications_staff:case", args=[part.application_reference])).content.decode()
+    assert all(reference in page for reference in others)
+    export = client.get(reverse("applications_staff:export")).content.decode()
+    assert str(bundle.public_id) in export

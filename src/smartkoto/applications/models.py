@@ -30,6 +30,8 @@ class Application(models.Model):
     applicant_name = models.CharField(max_length=200, blank=True)
     applicant_email = models.EmailField(blank=True)
     fee_amount = models.PositiveIntegerField(_("fee in yen"), default=0)
+    # The one-stop bundle (lifeevents) this application was sent in, if any; its other parts share the id.
+    bundle_id = models.UUIDField(null=True, blank=True, db_index=True)
     # when the fee is paid, fixed at submission from the procedure: "" (free or at the counter),
     # "at_submission" or "after_approval" (procedures.models.FeeTiming)
     fee_timing = models.CharField(max_length=16, blank=True, default="")

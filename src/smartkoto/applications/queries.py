@@ -84,3 +84,15 @@ def is_overdue(application, today=None):
     today = today or timezone.localdate()
     return bool(application.due_on and application.due_on < today and application.status in OPEN)
 
+
+
+def bundle_parts(application):
+    """The other applications sent in the same one-stop bundle: reference, department and status only."""
+    if not application.bundle_id:
+        return []
+    from smartkoto.municipality import queries as municipality
+
+    names = {department.code: department.name for department in municipality.departments()}
+    rows = (Application.objects.filter(bundle_id=application.bundle_id).exclude(pk=application.pk)
+            .exclude(reference=None).order_by("reference").values("reference", "department_code", "status"))
+    return [{**row, "department": names.get(row["department_code"], {}), "status_label": Status(row["status"]).label} for row in rows]

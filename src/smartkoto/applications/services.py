@@ -36,13 +36,14 @@ def _profile(user):
     return getattr(user, "profile", None) if user is not None and getattr(user, "is_authenticated", False) else None
 
 
-def start(procedure, *, request):
-    """A draft on the live form version; a signed-in resident's existing draft is resumed instead."""
+def start(procedure, *, request, resume=True, bundle_id=None):
+    """A draft on the live form version; a signed-in resident's existing draft is resumed instead
+    (unless `resume` is False: a one-stop bundle must never overwrite a draft the resident started alone)."""
     user = request.user if request.user.is_authenticated and request.user.kind == "resident" else None
     level = _profile(user).assurance_level if _profile(user) else 0
     if level < procedure.assurance_level:
         raise NotAvailable("assurance")
-    if user is not None:
+    if user is not None and resume:
         existing = Application.objects.filter(applicant=user, procedure=procedure, status=Status.DRAFT).order_by("-created_at").first()
         if existing:
             return existing
@@ -50,7 +51,8 @@ def start(procedure, *, request):
     if version is None:
         raise NotAvailable("no form")
     with transaction.atomic():
-        application = Application.objects.create(procedure=procedure, form_version=version, department_code=procedure.department.code, applicant=user)
+        application = Application.objects.create(procedure=procedure, form_version=version, department_code=procedure.department.code,
+                                                 applicant=user, bundle_id=bundle_id)
         audit.record("applications.draft_started", request=request, target=application, department_code=application.department_code,
                      detail={"procedure": procedure.slug, "version": version.number})
     return application

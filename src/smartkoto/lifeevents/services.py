@@ -136,7 +136,7 @@ def hand_off(part, *, request):
             procedure = procedures.get(part.procedure_slug)
             definition = procedures.live_version(procedure).definition
             answers = flow.assemble(definition, part.bundle.shared_answers, part.answers)
-            application = applications.start(procedure, request=request)
+            application = applications.start(procedure, request=request, resume=False, bundle_id=part.bundle.public_id)
             for step in procedures.steps(definition):
                 if step["id"] not in answers:
                     continue

@@ -84,6 +84,7 @@ def _render_case(request, application, **forms):
         "fee_form": (forms.get("fee_form") or FeeForm(initial={"amount_yen": application.fee_amount or None}))
         if can_process and _fee_can_be_set(application) else None,
         "overdue": queries.is_overdue(application),
+        "bundle_parts": queries.bundle_parts(application),
         "breadcrumbs": _crumbs({"label": application.reference}),
     })
 
@@ -200,7 +201,7 @@ def attachment(request, reference, attachment_id):
 
 
 CSV_COLUMNS = ["reference", "procedure_code", "procedure_name", "department_code", "status", "form_version", "submitted_at",
-               "due_on", "decided_at", "fee_yen", "applicant_name", "assigned_to", "answers_json"]
+               "due_on", "decided_at", "fee_yen", "applicant_name", "assigned_to", "bundle_id", "answers_json"]
 
 
 def export_csv(request):
@@ -222,7 +223,7 @@ def export_csv(request):
             c.reference, c.procedure.slug, tr(c.procedure.name, "ja"), c.department_code, c.status, c.form_version.number,
             timezone.localtime(c.submitted_at).isoformat() if c.submitted_at else "", c.due_on or "",
             timezone.localtime(c.decided_at).isoformat() if c.decided_at else "", c.fee_amount, c.applicant_name,
-            c.assigned_to.username if c.assigned_to else "", json.dumps(c.answers, ensure_ascii=False),
+            c.assigned_to.username if c.assigned_to else "", c.bundle_id or "", json.dumps(c.answers, ensure_ascii=False),
         ])
     audit.record("applications.cases_exported", request=request, detail={"rows": count, **{k: v for k, v in filters.items() if v}})
     return response
