@@ -1,53 +1,28 @@
 """A4 PDFs: the receipt (受付票) and the decision letter (決定通知書), with the built-in Japanese CID fonts
 (no font files to install)."""
 
-import io
-
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import override
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfgen import canvas
 
 from smartkoto.core.i18n import tr
+from smartkoto.core.pdf import GOTHIC, MINCHO, new_canvas, wrap
 from smartkoto.procedures import queries as procedures
-
-GOTHIC, MINCHO = "HeiseiKakuGo-W5", "HeiseiMin-W3"
-_registered = False
-
-
-def _fonts():
-    global _registered
-    if not _registered:
-        pdfmetrics.registerFont(UnicodeCIDFont(GOTHIC))
-        pdfmetrics.registerFont(UnicodeCIDFont(MINCHO))
-        _registered = True
 
 
 class Writer:
     def __init__(self, title):
-        _fonts()
-        self.buffer = io.BytesIO()
-        self.pdf = canvas.Canvas(self.buffer, pagesize=A4, pageCompression=1)
-        self.pdf.setTitle(title)
-        self.pdf.setAuthor("江東区 Smart KOTO")
+        self.buffer, self.pdf = new_canvas(title)
         self.y = A4[1] - 25 * mm
 
     def line(self, text, font=MINCHO, size=10.5, gap=6.5):
-        width = A4[0] - 40 * mm
-        text = str(text)
-        while text:
-            cut = len(text)
-            while pdfmetrics.stringWidth(text[:cut], font, size) > width and cut > 1:
-                cut -= 1
+        for part in wrap(text, font, size, A4[0] - 40 * mm):
             self._ensure_room()
             self.pdf.setFont(font, size)
-            self.pdf.drawString(20 * mm, self.y, text[:cut])
+            self.pdf.drawString(20 * mm, self.y, part)
             self.y -= gap * mm * size / 10.5
-            text = text[cut:]
 
     def _ensure_room(self):
         if self.y < 20 * mm:

@@ -1,49 +1,22 @@
 """A4 PDFs with the built-in Japanese CID fonts: the personal checklist and the prefilled official form
 printed at the counter (届書), with a box for the counter's identity check."""
 
-import io
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override, pgettext
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfgen import canvas
 
 from smartkoto.core.i18n import tr
+from smartkoto.core.pdf import GOTHIC, MINCHO, new_canvas, wrap
 from smartkoto.procedures import queries as procedures
 
-GOTHIC, MINCHO = "HeiseiKakuGo-W5", "HeiseiMin-W3"
 LEFT, WIDTH = 18 * mm, A4[0] - 36 * mm
-
-
-def _fonts():
-    registered = pdfmetrics.getRegisteredFontNames()
-    for name in (GOTHIC, MINCHO):
-        if name not in registered:
-            pdfmetrics.registerFont(UnicodeCIDFont(name))
-
-
-def _wrap(text, font, size, width):
-    lines, text = [], str(text)
-    while text:
-        cut = len(text)
-        while pdfmetrics.stringWidth(text[:cut], font, size) > width and cut > 1:
-            cut -= 1
-        lines.append(text[:cut])
-        text = text[cut:]
-    return lines or [""]
 
 
 class Page:
     def __init__(self, title):
-        _fonts()
-        self.buffer = io.BytesIO()
-        self.pdf = canvas.Canvas(self.buffer, pagesize=A4, pageCompression=1)
-        self.pdf.setTitle(title)
-        self.pdf.setAuthor("江東区 Smart KOTO")
+        self.buffer, self.pdf = new_canvas(title)
         self.y = A4[1] - 20 * mm
 
     def room(self, height):
@@ -52,7 +25,7 @@ class Page:
             self.y = A4[1] - 20 * mm
 
     def text(self, value, font=MINCHO, size=10, indent=0):
-        for line in _wrap(value, font, size, WIDTH - indent):
+        for line in wrap(value, font, size, WIDTH - indent):
             self.room(size * 0.55 * mm)
             self.y -= size * 0.36 * mm  # `y` is the top of the line; the baseline sits one ascent (1 pt ≈ 0.36 mm) below
             self.pdf.setFont(font, size)
@@ -61,14 +34,14 @@ class Page:
 
     def box_row(self, label, value, label_width=55 * mm):
         """One row of the form: label cell and value cell with borders."""
-        lines = _wrap(value or "", MINCHO, 10.5, WIDTH - label_width - 4 * mm)
+        lines = wrap(value or "", MINCHO, 10.5, WIDTH - label_width - 4 * mm)
         height = max(9 * mm, (len(lines) * 5 + 4) * mm)
         self.room(height)
         self.pdf.setLineWidth(0.6)
         self.pdf.rect(LEFT, self.y - height, label_width, height)
         self.pdf.rect(LEFT + label_width, self.y - height, WIDTH - label_width, height)
         self.pdf.setFont(GOTHIC, 9)
-        for i, line in enumerate(_wrap(label, GOTHIC, 9, label_width - 4 * mm)[:2]):
+        for i, line in enumerate(wrap(label, GOTHIC, 9, label_width - 4 * mm)[:2]):
             self.pdf.drawString(LEFT + 2 * mm, self.y - 5.5 * mm - i * 4 * mm, line)
         self.pdf.setFont(MINCHO, 10.5)
         for i, line in enumerate(lines):

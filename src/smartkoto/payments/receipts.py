@@ -1,12 +1,11 @@
 """領収書 (receipt) as a PDF, with ReportLab's built-in Japanese CID font (no font files needed)."""
 
-import io
-
 from django.utils import timezone
 
 from smartkoto.core.i18n import tr
+from smartkoto.core.pdf import GOTHIC, new_canvas
 
-FONT = "HeiseiKakuGo-W5"
+FONT = GOTHIC
 
 
 def receipt_number(payment):
@@ -16,19 +15,11 @@ def receipt_number(payment):
 def build_pdf(payment, payer_name=""):
     from reportlab.lib.pagesizes import A5, landscape
     from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen import canvas
 
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    out = io.BytesIO()
     size = landscape(A5)
-    pdf = canvas.Canvas(out, pagesize=size)
+    out, pdf = new_canvas(f"領収書 {receipt_number(payment)}", pagesize=size, author="江東区",
+                          subject=f"Receipt {receipt_number(payment)} {payment.captured_yen} JPY")
     width, height = size
-    pdf.setTitle(f"領収書 {receipt_number(payment)}")
-    pdf.setAuthor("江東区")
-    pdf.setSubject(f"Receipt {receipt_number(payment)} {payment.captured_yen} JPY")
     pdf.setFont(FONT, 22)
     pdf.drawCentredString(width / 2, height - 22 * mm, "領　収　書")
     pdf.setFont(FONT, 10)
