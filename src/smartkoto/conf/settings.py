@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "smartkoto.identity.middleware.StaffAreaMiddleware",
     "smartkoto.identity.middleware.ServiceTokenMiddleware",
+    "smartkoto.core.middleware.ActorMiddleware",
+    "smartkoto.core.middleware.RefusalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -38,17 +38,25 @@ def _actor(user, service_account):
     return getattr(user, "kind", "resident"), user.pk, user.get_username()
 
 
-def record(action, *, request=None, user=None, target=None, target_type="", target_id="",
+def record(action, *, actor=None, request=None, user=None, target=None, target_type="", target_id="",
            department_code="", detail=None, actor_kind=None):
     """Append one record. Runs inside the caller's transaction when there is one.
 
-    `target` may be any model instance; `detail` is a JSON-able dict (never personal data itself:
-    say *which* record was seen, not what it holds).
+    `actor` (a `core.actor.Actor`) says who acted; `request`/`user` remain for the few views that audit
+    a page view themselves. `target` may be any model instance; `detail` is a JSON-able dict (never
+    personal data itself: say *which* record was seen, not what it holds).
     """
-    if request is not None and user is None:
-        user = getattr(request, "user", None)
-    service_account = getattr(request, "service_account", None) if request is not None else None
-    kind, actor_id, label = _actor(user, service_account)
+    if actor is not None:
+        context = actor.audit_context()
+        kind, actor_id, label = context["actor_kind"], context["actor_id"], context["actor_label"]
+        request_id, ip_address = actor.request_id, actor.client_address
+    else:
+        if request is not None and user is None:
+            user = getattr(request, "user", None)
+        service_account = getattr(request, "service_account", None) if request is not None else None
+        kind, actor_id, label = _actor(user, service_account)
+        request_id = getattr(request, "request_id", "") if request is not None else ""
+        ip_address = client_ip(request) if request is not None else ""
     if actor_kind:
         kind = actor_kind
     if target is not None:
@@ -69,8 +77,8 @@ def record(action, *, request=None, user=None, target=None, target_type="", targ
             target_id=str(target_id)[:100],
             department_code=department_code or "",
             detail=detail,
-            request_id=getattr(request, "request_id", "") if request is not None else "",
-            ip_address=client_ip(request) if request is not None else "",
+            request_id=request_id or "",
+            ip_address=ip_address or "",
             previous_hash=head.last_hash,
         )
         entry.record_hash = compute_hash(entry)
@@ -113,3 +121,13 @@ def verify_chain():
     if head and head.sequence != expected_sequence - 1:
         return False, expected_sequence, f"records after {expected_sequence - 1} were removed"
     return True, None, "ok"
+
+
+def trail(target, limit=50):
+    """The newest records about one object, for the staff page that shows it."""
+    target_type = f"{target._meta.app_label}.{target._meta.model_name}"
+    return AuditRecord.objects.filter(target_type=target_type, target_id=str(target.pk)).order_by("-sequence")[:limit]
+
+
+def demo_loaded():
+    return AuditRecord.objects.filter(action="demo.loaded").exists()

@@ -99,3 +99,50 @@ class SecurityHeadersMiddleware:
         response.setdefault("Content-Security-Policy", content_security_policy())
         response.setdefault("Permissions-Policy", "geolocation=(self), camera=(self), microphone=()")
         return response
+
+
+class ActorMiddleware:
+    """`request.actor`: who acts (core.actor.Actor), made on first use. Place after the service-token middleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils.functional import SimpleLazyObject
+
+        from .actor import Actor
+
+        request.actor = SimpleLazyObject(lambda: Actor.from_request(request))
+        return self.get_response(request)
+
+
+class RefusalMiddleware:
+    """A refused action (PermissionDenied from a policy or a view) is written to the audit log once the
+    view's transactions are gone, then answered with 403: the error page, or JSON under /api/."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.core.exceptions import PermissionDenied
+        from django.http import JsonResponse
+
+        from .permissions import record_refusal
+
+        if not isinstance(exception, PermissionDenied):
+            return None
+        actor = getattr(request, "actor", None)
+        try:
+            record_refusal(exception, actor, request=request)
+        except Exception:  # noqa: BLE001 - the refusal itself must still be answered
+            log.exception("could not audit a refusal")
+        if _is_api(request.path):
+            return JsonResponse({"error": "forbidden", "detail": "this action is not allowed for this account or token"}, status=403)
+        return None
+
+
+def _is_api(path):
+    return path.startswith("/api/") or path.startswith("/catalog")

@@ -21,12 +21,7 @@ class AssuranceLevel(models.IntegerChoices):
     CARD = 2, _("My Number card")
 
 
-class Role(models.TextChoices):
-    COUNTER_CLERK = "counter_clerk", _("counter clerk")
-    CASE_WORKER = "case_worker", _("case worker")
-    DEPARTMENT_MANAGER = "department_manager", _("department manager")
-    DX_ADMIN = "dx_admin", _("DX administrator")
-    AUDITOR = "auditor", _("auditor")
+from smartkoto.core.roles import Role  # noqa: E402  (the enum lives in core so the Actor can use it)
 
 
 class User(AbstractUser):
@@ -55,6 +50,12 @@ class User(AbstractUser):
             code = getattr(department, "code", department)
             memberships = memberships.filter(models.Q(department__code=code) | models.Q(role__in=[Role.DX_ADMIN, Role.AUDITOR]))
         return memberships.exists()
+
+    def staff_roles(self):
+        """{(Role, department code)} — what core.actor.Actor checks policies against."""
+        if self.kind != self.Kind.STAFF:
+            return set()
+        return {(Role(role), code) for role, code in self.memberships.values_list("role", "department__code")}
 
     def department_codes(self, *roles):
         memberships = self.memberships.all()
