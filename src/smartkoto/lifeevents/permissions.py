@@ -39,6 +39,11 @@ def _(actor, obj):
     return actor.has_role(Role.DX_ADMIN)
 
 
+@policy.rule("content.read")
+def _(actor, obj):
+    return actor.has_role(Role.DX_ADMIN) or actor.has_role(Role.AUDITOR)
+
+
 # -- checklists -----------------------------------------------------------------------------------------
 @policy.rule("checklist.make")
 def _(actor, life_event):
