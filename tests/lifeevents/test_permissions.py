@@ -52,9 +52,9 @@ def test_auditor_reads_a_pre_entry_but_every_write_is_refused(client, pre_entry,
     _unchanged(entry)
     assert PreEntry.objects.get(pk=entry.pk).answers == answers
     assert _refused("token.redeem") == 1 and _refused("pre_entry.serve") == 4 and _refused("bundle.retry_failed") == 1
-    # The auditor's interview page offers no procedure: a posted one is not taken.
-    client.post(reverse("lifeevents_staff:interview"), {"procedure": "tennyu", "card_code": ""})
-    assert not PreEntry.objects.filter(interview_by__username="auditor").exists()
+    assert client.get(reverse("lifeevents_staff:interview")).status_code == 200
+    assert client.post(reverse("lifeevents_staff:interview"), {"procedure": "tennyu", "card_code": ""}).status_code == 403
+    assert not PreEntry.objects.filter(interview_by__username="auditor").exists() and _refused("interview.start") == 1
 
 
 def test_other_department_cannot_open_or_change_a_pre_entry(client, pre_entry, make_staff, staff_login):
@@ -77,7 +77,7 @@ def test_dx_admin_does_not_see_or_serve_residents_pre_entries(client, pre_entry,
     assert client.post(reverse("lifeevents_staff:interview"), {"procedure": "tennyu"}).status_code == 403
     _unchanged(entry)
     assert not PreEntry.objects.filter(interview_by__username="dx").exists()
-    assert _refused("pre_entry.read") == 1 and _refused("token.redeem") == 1 and _refused("interview.open") == 1
+    assert _refused("pre_entry.read") == 1 and _refused("token.redeem") == 1 and _refused("interview.start") == 1
 
 
 def test_counter_clerk_of_the_department_serves_the_pre_entry(pre_entry, make_staff):

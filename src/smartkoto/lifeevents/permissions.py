@@ -153,3 +153,9 @@ def _(actor, procedure):
 @policy.rule("interview.open")
 def _(actor, obj):
     return actor.has_role(*DEPARTMENT_ROLES) or actor.has_role(Role.AUDITOR)
+
+
+@policy.rule("interview.start")
+def _(actor, obj):
+    """Posting the interview form (it may spend a resident's card code): department roles only."""
+    return actor.has_role(*DEPARTMENT_ROLES)

@@ -89,7 +89,7 @@ def entry_pdf(request, public_id):
 
 def interview(request):
     """Staff fill a pre-entry with the resident at the desk, prefilled from the resident's card sign-in if given."""
-    policy.check(request.actor, "interview.open")
+    policy.check(request.actor, "interview.start" if request.method == "POST" else "interview.open")
     choices = [(p.slug, tr(p.name)) for p in queries.interview_procedures(actor=request.actor)]
     form = InterviewForm(request.POST if request.method == "POST" else None, choices=choices)
     if request.method == "POST" and form.is_valid():
