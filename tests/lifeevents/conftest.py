@@ -1,4 +1,5 @@
 import pytest
+from django.urls import reverse
 
 
 @pytest.fixture
@@ -48,3 +49,35 @@ def walk_bundle():
         return client.post(url, {"agree": "on"})
 
     return walk
+
+
+@pytest.fixture
+def pre_entry(client, demo, resident):
+    """A resident pre-enters 転入届 from the checklist and gets a code."""
+    from smartkoto.lifeevents.models import Checklist, PreEntry
+
+    client.force_login(resident)
+    client.post(reverse("lifeevents:questions", args=["tennyu"]), MOVE_IN)
+    checklist = Checklist.objects.get()
+    response = client.post(reverse("lifeevents:pre_entry_start", args=["tennyu"]), {"checklist": str(checklist.public_id)})
+    entry = PreEntry.objects.get()
+    url = response["Location"]
+    assert url.endswith("/step/applicant/")
+    page = client.get(url).content.decode()
+    assert 'value="江東 花子"' in page  # prefilled from the card sign-in
+    client.post(url, {"full_name": "江東 花子", "full_name_kana": "コウトウ ハナコ", "birth_date": "1988-04-12", "postal_code": "135-0016",
+                      "address": "東京都江東区東陽四丁目2番1号", "phone": "03-3647-9111", "email": ""})
+    event_page = client.get(reverse("lifeevents:pre_entry_step", args=[entry.public_id, "event"])).content.decode()
+    assert 'value="2026-04-01"' in event_page  # the move date from the checklist
+    client.post(reverse("lifeevents:pre_entry_step", args=[entry.public_id, "event"]),
+                {"event_date": "2026-04-01", "previous_address": "神奈川県川崎市中原区1-2-3", "details": ""})
+    client.post(reverse("lifeevents:pre_entry_step", args=[entry.public_id, "members"]),
+                {"rows": "1", "r0-member_name": "江東 太郎", "r0-member_kana": "コウトウ タロウ", "r0-member_birth": "2023-05-05", "r0-member_relation": "child"})
+    response = client.post(reverse("lifeevents:pre_entry_check", args=[entry.public_id]))
+    assert response["Location"] == reverse("lifeevents:pre_entry_code", args=[entry.public_id])
+    code_page = client.get(response["Location"]).content.decode()
+    assert "<svg" in code_page
+    entry.refresh_from_db()
+    assert entry.status == "ready" and entry.fields_saved >= 10
+    code = client.session["lifeevents_codes"][str(entry.public_id)]
+    return entry, code

@@ -90,11 +90,11 @@ def test_failed_hand_off_keeps_the_other_parts_and_is_retried(client, checklist,
     real_submit = application_services.submit
     calls = {"n": 0}
 
-    def flaky(application, *, request):
+    def flaky(application, *, actor):
         if application.procedure.slug == "nenkin-shutoku" and calls["n"] == 0:
             calls["n"] += 1
             raise ConnectionError("department system down")
-        return real_submit(application, request=request)
+        return real_submit(application, actor=actor)
 
     monkeypatch.setattr(application_services, "submit", flaky)
     # The retry is queued after commit; the test transaction never commits, so it runs only when called below.

@@ -1,11 +1,14 @@
 """The checklist of every life event matches its rules; deadlines count from the key date; tick off, print, keep."""
 
 import datetime
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
 
+from smartkoto.core import guest
 from smartkoto.lifeevents.models import Checklist, LifeEvent
+from smartkoto.lifeevents.permissions import CHECKLISTS
 
 from .conftest import MOVE_IN
 
@@ -95,15 +98,23 @@ def test_checklist_is_kept_on_the_residents_page_ticked_and_printed(client, demo
     assert pdf.content[:5] == b"%PDF-" and pdf["Content-Disposition"].startswith("attachment")
 
 
-def test_someone_elses_checklist_is_not_found(client, demo, make_resident):
+def test_someone_elses_checklist_is_refused_and_the_refusal_audited(client, demo, make_resident):
+    from smartkoto.core.models import AuditRecord
+
     owner, other = make_resident(), make_resident()
     client.force_login(owner)
     client.post(reverse("lifeevents:questions", args=["tennyu"]), MOVE_IN)
     checklist = Checklist.objects.get()
+    item = checklist.items.first()
     client.force_login(other)
-    assert client.get(reverse("lifeevents:checklist", args=[checklist.public_id])).status_code == 404
+    assert client.get(reverse("lifeevents:checklist", args=[checklist.public_id])).status_code == 403
+    assert client.post(reverse("lifeevents:tick", args=[checklist.public_id, item.pk]), {"done": "1"}).status_code == 403
+    assert client.get(reverse("lifeevents:checklist_pdf", args=[checklist.public_id])).status_code == 403
     client.logout()
-    assert client.get(reverse("lifeevents:checklist", args=[checklist.public_id])).status_code == 404
+    assert client.get(reverse("lifeevents:checklist", args=[checklist.public_id])).status_code == 403
+    item.refresh_from_db()
+    assert item.done_at is None
+    assert AuditRecord.objects.filter(action="access.refused", detail__action="lifeevents.checklist.view").count() == 4
 
 
 def test_lobby_turns_answers_into_counter_and_ticket(client, demo):
@@ -119,7 +130,7 @@ def test_checklist_made_before_signing_in_goes_to_the_residents_page(client, dem
     assert checklist.owner is None
     client.force_login(resident)  # the session (and its checklist) is kept by the sign-in
     session = client.session
-    session["lifeevents_checklists"] = [str(checklist.public_id)]
+    guest.claim(SimpleNamespace(session=session), CHECKLISTS, checklist.public_id)
     session.save()
     assert client.get(reverse("lifeevents:checklist", args=[checklist.public_id])).status_code == 200
     checklist.refresh_from_db()

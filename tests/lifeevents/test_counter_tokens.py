@@ -7,43 +7,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from smartkoto.core.actor import Actor
 from smartkoto.core.models import AuditRecord
 from smartkoto.lifeevents import services
-from smartkoto.lifeevents.models import Checklist, CounterToken, PreEntry
-
-from .conftest import MOVE_IN
+from smartkoto.lifeevents.models import CounterToken, PreEntry
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def pre_entry(client, demo, resident):
-    """A resident pre-enters 転入届 from the checklist and gets a code."""
-    client.force_login(resident)
-    client.post(reverse("lifeevents:questions", args=["tennyu"]), MOVE_IN)
-    checklist = Checklist.objects.get()
-    response = client.post(reverse("lifeevents:pre_entry_start", args=["tennyu"]), {"checklist": str(checklist.public_id)})
-    entry = PreEntry.objects.get()
-    url = response["Location"]
-    assert url.endswith("/step/applicant/")
-    page = client.get(url).content.decode()
-    assert 'value="江東 花子"' in page  # prefilled from the card sign-in
-    client.post(url, {"full_name": "江東 花子", "full_name_kana": "コウトウ ハナコ", "birth_date": "1988-04-12", "postal_code": "135-0016",
-                      "address": "東京都江東区東陽四丁目2番1号", "phone": "03-3647-9111", "email": ""})
-    event_page = client.get(reverse("lifeevents:pre_entry_step", args=[entry.public_id, "event"])).content.decode()
-    assert 'value="2026-04-01"' in event_page  # the move date from the checklist
-    client.post(reverse("lifeevents:pre_entry_step", args=[entry.public_id, "event"]),
-                {"event_date": "2026-04-01", "previous_address": "神奈川県川崎市中原区1-2-3", "details": ""})
-    client.post(reverse("lifeevents:pre_entry_step", args=[entry.public_id, "members"]),
-                {"rows": "1", "r0-member_name": "江東 太郎", "r0-member_kana": "コウトウ タロウ", "r0-member_birth": "2023-05-05", "r0-member_relation": "child"})
-    response = client.post(reverse("lifeevents:pre_entry_check", args=[entry.public_id]))
-    assert response["Location"] == reverse("lifeevents:pre_entry_code", args=[entry.public_id])
-    code_page = client.get(response["Location"]).content.decode()
-    assert "<svg" in code_page
-    entry.refresh_from_db()
-    assert entry.status == "ready" and entry.fields_saved >= 10
-    code = client.session["lifeevents_codes"][str(entry.public_id)]
-    return entry, code
 
 
 def test_qr_holds_only_a_random_code_and_the_database_only_its_hash(pre_entry):
@@ -78,23 +47,14 @@ def test_expired_code_is_refused_with_a_clear_message(client, pre_entry, make_st
     assert AuditRecord.objects.filter(action="lifeevents.token_refused", detail__reason="expired").exists()
 
 
-def test_new_code_replaces_the_old_one(client, pre_entry):
+def test_new_code_replaces_the_old_one(client, pre_entry, make_staff):
     entry, old = pre_entry
     client.post(reverse("lifeevents:pre_entry_code", args=[entry.public_id]))
     new = client.session["lifeevents_codes"][str(entry.public_id)]
     assert new != old
     with pytest.raises(services.TokenRefused) as refused:
-        services.redeem(old, request=_staff_request(entry))
+        services.redeem(old, actor=Actor.for_user(make_staff("clerk", "kumin", "counter_clerk")))
     assert refused.value.reason == "expired"
-
-
-def _staff_request(entry):
-    from types import SimpleNamespace
-
-    from smartkoto.identity.models import User
-
-    user = User.objects.filter(kind="staff").first()
-    return SimpleNamespace(user=user, META={}, request_id="")
 
 
 def test_other_department_cannot_use_the_code_and_it_stays_valid(client, pre_entry, make_staff, staff_login):
@@ -102,7 +62,9 @@ def test_other_department_cannot_use_the_code_and_it_stays_valid(client, pre_ent
     staff_login(client, make_staff("hoiku-clerk", "hoiku", "counter_clerk"))
     body = client.post(reverse("lifeevents_staff:counter"), {"code": code}).content.decode()
     assert "another department" in body or "別の課" in body
-    assert client.get(reverse("lifeevents_staff:entry", args=[entry.public_id])).status_code == 404
+    assert client.get(reverse("lifeevents_staff:entry", args=[entry.public_id])).status_code == 403
+    assert AuditRecord.objects.filter(action="access.refused", detail__action="lifeevents.pre_entry.read",
+                                      department_code="kumin").exists()
     staff_login(client, make_staff("kumin-clerk", "kumin", "counter_clerk"))
     assert client.post(reverse("lifeevents_staff:counter"), {"code": code}).status_code == 302
 
@@ -139,7 +101,7 @@ def test_interview_mode_is_prefilled_from_the_residents_card_code(client, demo, 
     token = CounterToken.objects.get(resident=resident)
     assert token.expires_at <= timezone.now() + timedelta(minutes=11)
     # The code is shown once on the resident's page (only its hash is stored): issue a fresh one to type as staff would.
-    _token, code = services.issue_token(request=_staff_like(resident), resident=resident, minutes=10)
+    _token, code = services.issue_card_token(actor=Actor.for_user(resident))
     staff_login(client, make_staff("clerk", "kumin", "counter_clerk"))
     response = client.post(reverse("lifeevents_staff:interview"), {"procedure": "tennyu", "card_code": code})
     entry = PreEntry.objects.get(interview_by__username="clerk")
@@ -147,12 +109,6 @@ def test_interview_mode_is_prefilled_from_the_residents_card_code(client, demo, 
     assert 'value="深川 一郎"' in client.get(response["Location"]).content.decode()
     again = client.post(reverse("lifeevents_staff:interview"), {"procedure": "tennyu", "card_code": code}).content.decode()
     assert "already been used" in again or "使用済み" in again
-
-
-def _staff_like(user):
-    from types import SimpleNamespace
-
-    return SimpleNamespace(user=user, META={}, request_id="")
 
 
 def test_fields_saved_are_kept_for_the_dashboard(client, pre_entry):

@@ -11,6 +11,7 @@ from smartkoto.core.fields import TranslatedTextField
 from smartkoto.core.i18n import tr
 
 from .models import LifeEvent, LobbyRoute, Question, Rule
+from .permissions import policy
 
 TRANSLATED = {"label", "hint", "deadline_note", "bring", "when", "name", "summary", "date_label", "counter"}
 OPTIONAL = {"hint", "deadline_note", "bring", "when", "summary", "date_label"}
@@ -45,19 +46,37 @@ class RuleInline(TranslatedInline):
 
 
 class AuditedAdmin(TranslatedAdmin):
+    """Life-event content: DX administrators edit it, auditors read it (`permissions.policy`), on top of the
+    admin's own model permissions."""
+
+    def _may(self, request, action):
+        return policy.can(getattr(request, "actor", None), action)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may(request, "content.read") and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return self._may(request, "content.edit") and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may(request, "content.edit") and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may(request, "content.edit") and super().has_delete_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        audit.record("lifeevents.admin_saved", request=request, target=obj, detail={"fields": sorted(form.changed_data), "new": not change})
+        audit.record("lifeevents.admin_saved", actor=request.actor, target=obj, detail={"fields": sorted(form.changed_data), "new": not change})
 
     def delete_model(self, request, obj):
-        audit.record("lifeevents.admin_deleted", request=request, target=obj)
+        audit.record("lifeevents.admin_deleted", actor=request.actor, target=obj)
         super().delete_model(request, obj)
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
         changed = [f.instance.pk for f in formset.forms if f.has_changed()]
         if changed or formset.deleted_objects:
-            audit.record("lifeevents.admin_rows_saved", request=request, target=form.instance,
+            audit.record("lifeevents.admin_rows_saved", actor=request.actor, target=form.instance,
                          detail={"rows": formset.model._meta.model_name, "changed": changed, "deleted": len(formset.deleted_objects)})
 
 

@@ -17,18 +17,18 @@ def _event(life_event, detail=False):
 
 
 def life_events(request):
-    return JsonResponse({"results": [_event(e) for e in queries.published()]})
+    return JsonResponse({"results": [_event(e) for e in queries.published(actor=request.actor)]})
 
 
 def life_event(request, code):
-    life_event = queries.get(code)
+    life_event = queries.get(code, actor=request.actor)
     if life_event is None:
         raise Http404
     return JsonResponse(_event(life_event, detail=True))
 
 
 def measure(request):
-    return JsonResponse(queries.measure())
+    return JsonResponse(queries.measure(actor=request.actor))
 
 
 TEXT = {"type": "object", "description": "Translated text: {\"ja\": …, \"en\": …}"}

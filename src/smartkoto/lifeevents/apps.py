@@ -10,6 +10,7 @@ class LifeeventsConfig(AppConfig):
     def ready(self):
         from smartkoto.core import navigation, openapi
 
+        from . import workflow  # noqa: F401  (registers the bundle, hand-off and pre-entry lifecycles)
         from .api import OPENAPI_PATHS, OPENAPI_SCHEMAS
 
         navigation.register("public", "lifeevents:index", _("Life events"), order=15)

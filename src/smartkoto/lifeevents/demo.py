@@ -179,7 +179,7 @@ LOBBY = [
 def load():
     for order, (code, category, ja, en, sja, sen, koto, questions, rules) in enumerate(EVENTS):
         event, created = LifeEvent.objects.get_or_create(code=code, defaults={
-            "name": L(ja, en), "summary": L(sja, sen), "category": category, "koto_address_required": koto, "order": order})
+            "name": L(ja, en), "summary": L(sja, sen), "category": category, "local_address_required": koto, "order": order})
         if not created:
             continue
         for index, question in enumerate(questions):

@@ -10,6 +10,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from smartkoto.core.i18n import tr
+from smartkoto.municipality import queries as municipality
 from smartkoto.procedures import queries as procedures
 
 SKIPPED_TYPES = {"file"}
@@ -235,8 +236,9 @@ def contradictions(life_event, checklist_answers, shared, group_ids):
     flat = shared or {}
     address = flat.get("address") or ""
     previous = flat.get("previous_address") or ""
-    if life_event is not None and life_event.koto_address_required and address and "江東区" not in address:
-        problems.append(("address", _("For this life event your new address must be in Koto City.")))
+    here = municipality.name("ja")
+    if life_event is not None and life_event.local_address_required and address and here and here not in address:
+        problems.append(("address", _("For this life event your new address must be in %(municipality)s.") % {"municipality": municipality.name()}))
     if address and previous and address.replace(" ", "") == previous.replace(" ", ""):
         problems.append(("previous_address", _("Your previous address is the same as your new address.")))
     if flat.get("event_date") and flat.get("birth_date") and flat["event_date"] < flat["birth_date"]:

@@ -22,7 +22,7 @@ class LifeEvent(models.Model):
                                 help_text=_("The life-event filter of the procedure catalog this belongs to."))
     date_label = models.JSONField(_("label of the key date"), default=dict, blank=True,
                                   help_text=_("For example the moving date; deadlines count from it."))
-    koto_address_required = models.BooleanField(_("new address must be in Koto City"), default=False)
+    local_address_required = models.BooleanField(_("new address must be in this municipality"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
     published = models.BooleanField(_("shown to residents"), default=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -9,6 +9,7 @@ from reportlab.lib.units import mm
 
 from smartkoto.core.i18n import tr
 from smartkoto.core.pdf import GOTHIC, MINCHO, new_canvas, wrap
+from smartkoto.municipality import queries as municipality
 from smartkoto.procedures import queries as procedures
 
 LEFT, WIDTH = 18 * mm, A4[0] - 36 * mm
@@ -16,7 +17,7 @@ LEFT, WIDTH = 18 * mm, A4[0] - 36 * mm
 
 class Page:
     def __init__(self, title):
-        self.buffer, self.pdf = new_canvas(title)
+        self.buffer, self.pdf = new_canvas(title, author=tr(municipality.profile()["service_name"], "ja"))
         self.y = A4[1] - 20 * mm
 
     def room(self, height):
@@ -60,7 +61,7 @@ class Page:
 def checklist(checklist, rows):
     """The personal checklist, in the reader's language (Japanese names kept beside English ones)."""
     page = Page(f"{tr(checklist.life_event.name)} — {_('Your checklist')}")
-    page.text(_("Koto City — Smart KOTO"), GOTHIC, 9)
+    page.text(tr(municipality.profile()["service_name"]) or municipality.name(), GOTHIC, 9)
     page.space(2)
     page.text(f"{tr(checklist.life_event.name)}: {_('Your checklist')}", GOTHIC, 16)
     page.text(_("Made on %(date)s") % {"date": procedures.format_date(timezone.localdate(checklist.created_at))}, MINCHO, 9)
@@ -98,7 +99,7 @@ def official_form(entry, procedure, summary, staff):
     """The official form prefilled from the pre-entry (Japanese, as the ward's forms are), A4."""
     with override("ja"):
         page = Page(f"{tr(procedure.name, 'ja')}（事前入力）")
-        page.text("江東区長 殿", GOTHIC, 11)
+        page.text(f"{municipality.name('ja')}長 殿", GOTHIC, 11)
         page.space(2)
         page.text(tr(procedure.name, "ja"), GOTHIC, 20)
         page.text(f"{tr(procedure.department.name, 'ja')}　{tr(procedure.department.location, 'ja')}", GOTHIC, 9)

@@ -1,23 +1,23 @@
 from django.urls import path
 
-from .views import public
+from .views import bundles, lobby, navigator, preentry
 
 app_name = "lifeevents"
 urlpatterns = [
-    path("", public.index, name="index"),
-    path("mine/", public.mine, name="mine"),
-    path("lobby/", public.lobby, name="lobby"),
-    path("counter-code/", public.card_code, name="card_code"),
-    path("checklists/<uuid:public_id>/", public.checklist, name="checklist"),
-    path("checklists/<uuid:public_id>/items/<int:item_id>/", public.tick, name="tick"),
-    path("checklists/<uuid:public_id>/checklist.pdf", public.checklist_pdf, name="checklist_pdf"),
-    path("checklists/<uuid:public_id>/bundle/", public.start_bundle, name="start_bundle"),
-    path("bundles/<uuid:public_id>/", public.bundle, name="bundle"),
-    path("bundles/<uuid:public_id>/check/", public.bundle_check, name="bundle_check"),
-    path("bundles/<uuid:public_id>/<str:key>/", public.bundle_page, name="bundle_page"),
-    path("pre-entry/start/<slug:slug>/", public.pre_entry_start, name="pre_entry_start"),
-    path("pre-entry/<uuid:public_id>/step/<str:step_id>/", public.pre_entry_step, name="pre_entry_step"),
-    path("pre-entry/<uuid:public_id>/check/", public.pre_entry_check, name="pre_entry_check"),
-    path("pre-entry/<uuid:public_id>/code/", public.pre_entry_code, name="pre_entry_code"),
-    path("<slug:code>/", public.questions, name="questions"),
+    path("", navigator.index, name="index"),
+    path("mine/", navigator.mine, name="mine"),
+    path("lobby/", lobby.lobby, name="lobby"),
+    path("counter-code/", preentry.card_code, name="card_code"),
+    path("checklists/<uuid:public_id>/", navigator.checklist, name="checklist"),
+    path("checklists/<uuid:public_id>/items/<int:item_id>/", navigator.tick, name="tick"),
+    path("checklists/<uuid:public_id>/checklist.pdf", navigator.checklist_pdf, name="checklist_pdf"),
+    path("checklists/<uuid:public_id>/bundle/", bundles.start_bundle, name="start_bundle"),
+    path("bundles/<uuid:public_id>/", bundles.bundle, name="bundle"),
+    path("bundles/<uuid:public_id>/check/", bundles.bundle_check, name="bundle_check"),
+    path("bundles/<uuid:public_id>/<str:key>/", bundles.bundle_page, name="bundle_page"),
+    path("pre-entry/start/<slug:slug>/", preentry.pre_entry_start, name="pre_entry_start"),
+    path("pre-entry/<uuid:public_id>/step/<str:step_id>/", preentry.pre_entry_step, name="pre_entry_step"),
+    path("pre-entry/<uuid:public_id>/check/", preentry.pre_entry_check, name="pre_entry_check"),
+    path("pre-entry/<uuid:public_id>/code/", preentry.pre_entry_code, name="pre_entry_code"),
+    path("<slug:code>/", navigator.questions, name="questions"),
 ]

@@ -1,23 +1,22 @@
 """Counter staff: scan or type a resident's code, see the pre-entry, check identity, correct, print the official
-form (A4 PDF); run a pre-entry in interview mode. Every view of personal data and every action is audited."""
+form (A4 PDF); run a pre-entry in interview mode. Who may do which is `permissions.policy`; every view of
+personal data and every action is audited by the services and queries."""
 
-import uuid
-
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from smartkoto.core import audit
+from smartkoto.core.downloads import download
 from smartkoto.core.i18n import tr
 from smartkoto.procedures import queries as procedures
 
-from .. import pdf, queries, services, tasks
+from .. import queries, services
 from ..forms import CodeForm, IdentityForm, InterviewForm
-from ..models import BundlePart, PreEntry
-from .public import _entry_step, _pre_entry_steps, entry_summary
+from ..permissions import policy
+from .entry_form import render_step
 
 REFUSALS = {
     "unknown": gettext_lazy("This code is not known. Check the letters and digits, or ask the resident to open the QR code again."),
@@ -32,41 +31,38 @@ def _crumbs(*extra):
 
 
 def _entry(request, public_id):
-    try:
-        key = uuid.UUID(str(public_id))
-    except ValueError:
-        raise Http404 from None
-    entry = PreEntry.objects.filter(public_id=key).select_related("owner", "identity_checked_by").first()
-    if entry is None or not services.can_serve(request.user, entry.department_code):
+    entry = queries.entry_for_staff(public_id, actor=request.actor)
+    if entry is None:
         raise Http404
     return entry
 
 
 def counter(request):
+    policy.check(request.actor, "counter.open")
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            entry = services.redeem(form.cleaned_data["code"], request=request)
+            entry = services.redeem(form.cleaned_data["code"], actor=request.actor)
         except services.TokenRefused as refused:
             form.add_error("code", str(REFUSALS[refused.reason]))
         else:
             return redirect("lifeevents_staff:entry", entry.public_id)
-    measure = queries.measure()
-    failed = BundlePart.objects.filter(hand_off=BundlePart.HandOff.FAILED).count() if request.user.has_staff_role("dx_admin") else 0
-    return render(request, "lifeevents/staff/counter.html", {"form": form, "measure": measure, "failed": failed, "breadcrumbs": _crumbs()[:1] + [{"label": _("Counter pre-entries")}]})
+    return render(request, "lifeevents/staff/counter.html", {
+        "form": form, "measure": queries.measure(actor=request.actor), "failed": queries.failed_hand_offs(actor=request.actor),
+        "can_redeem": policy.can(request.actor, "token.redeem"), "can_retry": policy.can(request.actor, "bundle.retry_failed"),
+        "breadcrumbs": _crumbs()[:1] + [{"label": _("Counter pre-entries")}]})
 
 
 def entry(request, public_id):
     entry = _entry(request, public_id)
-    procedure, steps, summary = entry_summary(entry)
-    audit.record("lifeevents.pre_entry_viewed", request=request, target=entry, department_code=entry.department_code)
+    procedure, steps, summary = queries.entry_summary(entry, actor=request.actor)
     form = IdentityForm(request.POST if request.method == "POST" else None, initial={"document": entry.identity_document or None})
     if request.method == "POST" and form.is_valid():
-        services.check_identity(entry, form.cleaned_data["document"], request=request)
+        services.check_identity(entry, form.cleaned_data["document"], actor=request.actor)
         return redirect("lifeevents_staff:entry", entry.public_id)
-    missing = services.missing_step(entry, {"steps": steps})
     return render(request, "lifeevents/staff/entry.html", {
-        "entry": entry, "procedure": procedure, "summary": summary, "form": form, "missing": missing,
+        "entry": entry, "procedure": procedure, "summary": summary, "form": form, "missing": queries.missing_step(entry, steps),
+        "can_serve": policy.can(request.actor, "pre_entry.serve", entry),
         "document_label": dict(form.fields["document"].choices).get(entry.identity_document, ""),
         "breadcrumbs": _crumbs({"label": tr(procedure.name)}),
     })
@@ -74,45 +70,44 @@ def entry(request, public_id):
 
 def entry_step(request, public_id, step_id):
     entry = _entry(request, public_id)
-    return _entry_step(request, entry, step_id, staff=True)
+    if request.method == "GET":
+        # The correction form is the resident's data: only the counter that serves the pre-entry opens it.
+        policy.check(request.actor, "pre_entry.serve", entry)
+    return render_step(request, entry, step_id, at_counter=True)
 
 
 def entry_pdf(request, public_id):
     entry = _entry(request, public_id)
-    if entry.identity_checked_at is None:
+    try:
+        procedure, content = services.print_form(entry, actor=request.actor)
+    except services.IdentityNotChecked:
         return redirect("lifeevents_staff:entry", entry.public_id)
-    procedure, steps, summary = entry_summary(entry)
-    content = pdf.official_form(entry, procedure, summary, staff=request.user)
-    services.printed(entry, request=request)
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{procedure.slug}-{entry.public_id.hex[:8]}.pdf"'
+    response = download(content, f"{procedure.slug}-{entry.public_id.hex[:8]}.pdf", "application/pdf")
     response["Cache-Control"] = "no-store"
     return response
 
 
 def interview(request):
     """Staff fill a pre-entry with the resident at the desk, prefilled from the resident's card sign-in if given."""
-    departments = None if request.user.has_staff_role("dx_admin") else request.user.department_codes()
-    choices = [(p.slug, tr(p.name)) for p in procedures.published() if not p.is_online and (departments is None or p.department.code in departments)]
+    policy.check(request.actor, "interview.start" if request.method == "POST" else "interview.open")
+    choices = [(p.slug, tr(p.name)) for p in queries.interview_procedures(actor=request.actor)]
     form = InterviewForm(request.POST if request.method == "POST" else None, choices=choices)
     if request.method == "POST" and form.is_valid():
+        procedure = procedures.get(form.cleaned_data["procedure"])
+        policy.check(request.actor, "pre_entry.interview", procedure, department_code=procedure.department.code)
         resident = None
         if form.cleaned_data["card_code"]:
             try:
-                resident = services.redeem(form.cleaned_data["card_code"], request=request, purpose="card")
+                resident = services.redeem(form.cleaned_data["card_code"], actor=request.actor, purpose="card")
             except services.TokenRefused as refused:
                 form.add_error("card_code", str(REFUSALS[refused.reason]))
         if not form.errors:
-            procedure = procedures.get(form.cleaned_data["procedure"])
-            entry = services.start_pre_entry(procedure, request=request, owner=resident, interview=True)
-            return redirect("lifeevents_staff:entry_step", entry.public_id, _pre_entry_steps(procedure)[0]["id"])
+            entry = services.start_interview(procedure, actor=request.actor, resident=resident)
+            return redirect("lifeevents_staff:entry_step", entry.public_id, queries.entry_steps(procedure)[0]["id"])
     return render(request, "lifeevents/staff/interview.html", {"form": form, "breadcrumbs": _crumbs({"label": _("Interview mode")})})
 
 
 @require_POST
 def retry(request):
-    if not request.user.has_staff_role("dx_admin"):
-        raise Http404
-    audit.record("lifeevents.hand_offs_retried", request=request)
-    tasks.retry_failed()
+    services.retry_failed_hand_offs(actor=request.actor)
     return redirect("lifeevents_staff:counter")
