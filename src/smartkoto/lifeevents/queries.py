@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Sum
 
 from smartkoto.applications import queries as applications
+from smartkoto.core.actor import Actor
 from smartkoto.municipality import queries as municipality
 from smartkoto.procedures import queries as procedures
 
@@ -76,7 +77,7 @@ def pre_entries_of(user):
 def part_statuses(bundle):
     """[(part, procedure, application or None)]: the resident follows every part of the bundle."""
     references = [p.application_reference for p in bundle.parts.all() if p.application_reference]
-    submitted = {a.reference: a for a in applications.for_resident(bundle.owner).filter(reference__in=references)}
+    submitted = {a.reference: a for a in applications.for_resident(actor=Actor.for_user(bundle.owner)).filter(reference__in=references)}
     return [(part, procedures.get(part.procedure_slug), submitted.get(part.application_reference)) for part in bundle.parts.all()]
 
 

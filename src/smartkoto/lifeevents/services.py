@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from smartkoto.applications import services as applications
 from smartkoto.core import audit
+from smartkoto.core.actor import Actor
 from smartkoto.procedures import queries as procedures
 
 from . import flow
@@ -136,15 +137,15 @@ def hand_off(part, *, request):
             procedure = procedures.get(part.procedure_slug)
             definition = procedures.live_version(procedure).definition
             answers = flow.assemble(definition, part.bundle.shared_answers, part.answers)
-            application = applications.start(procedure, request=request, resume=False, bundle_id=part.bundle.public_id)
+            application = applications.start(procedure, actor=getattr(request, "actor", None) or Actor.for_user(request.user), resume=False, bundle_id=part.bundle.public_id)
             for step in procedures.steps(definition):
                 if step["id"] not in answers:
                     continue
                 page = procedures.StepPage(step, answers=answers, data=flow.as_post_data(step, answers[step["id"]]), files={})
                 if not page.is_valid():
                     raise HandOffError(f"step {step['id']} did not validate")
-                application = applications.save_step(application, step["id"], page, request=request)
-            application = applications.submit(application, request=request)
+                application = applications.save_step(application, step["id"], page, actor=getattr(request, "actor", None) or Actor.for_user(request.user))
+            application = applications.submit(application, actor=getattr(request, "actor", None) or Actor.for_user(request.user))
             BundlePart.objects.filter(pk=part.pk).update(hand_off=BundlePart.HandOff.DONE, last_error="",
                                                         application_public_id=application.public_id,
                                                         application_reference=application.reference or "")
