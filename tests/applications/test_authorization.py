@@ -1,4 +1,5 @@
-"""Nobody reads an application that is not theirs: residents guessing ids or URLs, staff of another department."""
+"""Nobody reads an application that is not theirs: residents guessing ids or URLs, staff of another department.
+An existing application that is not yours is refused (403, `access.refused` audited); an unknown id is 404."""
 
 import io
 import uuid
@@ -35,21 +36,25 @@ def resident_urls(application, attachment=None):
     return urls
 
 
-def test_another_resident_gets_404_for_every_url_of_an_application(with_attachment, make_resident):
+def test_another_resident_is_refused_every_url_of_an_application(with_attachment, make_resident):
+    from smartkoto.core.models import AuditRecord
+
     application, attachment = with_attachment
     other = Client()
     other.force_login(make_resident(name="深川 太郎", subject="other"))
+    before = AuditRecord.objects.filter(action="access.refused").count()
     for url in resident_urls(application, attachment):
-        assert other.get(url).status_code == 404, url
-    assert other.post(f"/applications/{application.public_id}/withdraw/").status_code == 404
+        assert other.get(url).status_code == 403, url
+    assert other.post(f"/applications/{application.public_id}/withdraw/").status_code == 403
     application.refresh_from_db()
     assert application.status == "in_review"
+    assert AuditRecord.objects.filter(action="access.refused").count() == before + len(resident_urls(application, attachment)) + 1
 
 
-def test_anonymous_visitor_gets_404_too(with_attachment):
+def test_anonymous_visitor_is_refused_too(with_attachment):
     application, attachment = with_attachment
     for url in resident_urls(application, attachment):
-        assert Client().get(url).status_code == 404, url
+        assert Client().get(url).status_code == 403, url
 
 
 def test_guessing_ids_finds_nothing(resident_client, submitted, with_attachment):
@@ -71,8 +76,10 @@ def test_staff_of_another_department_cannot_open_the_case(submitted, make_staff,
     seiso = staff_login(Client(), make_staff("seiso-test", "seiso", "case_worker"))
     base = f"/staff/cases/{submitted.reference}"
     for url in (f"{base}/", f"{base}/receipt.pdf"):
-        assert seiso.get(url).status_code == 404, url
-    assert seiso.post(f"{base}/status/", {"target": "in_review"}).status_code == 404
+        assert seiso.get(url).status_code == 403, url
+    assert seiso.post(f"{base}/status/", {"target": "in_review"}).status_code == 403
+    submitted.refresh_from_db()
+    assert submitted.status == "received"
     assert submitted.reference not in seiso.get("/staff/cases/").content.decode()
     assert submitted.reference not in seiso.get("/staff/cases/export.csv").content.decode()
 
@@ -96,5 +103,5 @@ def test_guest_draft_is_reachable_only_from_the_browser_that_started_it(catalog)
 
     draft = Application.objects.get()
     assert guest.get(f"/applications/{draft.public_id}/step/applicant/").status_code == 200
-    assert Client().get(f"/applications/{draft.public_id}/step/applicant/").status_code == 404
+    assert Client().get(f"/applications/{draft.public_id}/step/applicant/").status_code == 403
     assert services  # the module the views use

@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from smartkoto.applications import workflow
+from smartkoto.core.actor import Actor
 from smartkoto.applications.models import Application
 from smartkoto.core.models import AuditRecord
 from smartkoto.identity.models import ServiceAccount
@@ -44,9 +45,9 @@ def test_transitions_not_in_the_table_are_refused(submitted, case_worker):
     case_worker.post(f"/staff/cases/{submitted.reference}/status/", {"target": "approved"})  # received → approved is not allowed
     submitted.refresh_from_db()
     assert submitted.status == "received"
-    assert not workflow.allowed("received", "approved", workflow.STAFF)
-    assert workflow.allowed("received", "withdrawn", workflow.RESIDENT)
-    assert not workflow.allowed("in_review", "withdrawn", workflow.RESIDENT)
+    assert not workflow.WF.allowed("received", "approved", workflow.STAFF)
+    assert workflow.WF.allowed("received", "withdrawn", workflow.RESIDENT)
+    assert not workflow.WF.allowed("in_review", "withdrawn", workflow.RESIDENT)
 
 
 def test_rejecting_or_asking_needs_a_reason(submitted, case_worker):
@@ -101,7 +102,7 @@ def test_processing_times_per_procedure(submitted, case_worker):
     from smartkoto.applications import queries
     from smartkoto.identity.models import User
 
-    rows = queries.processing_times(User.objects.get(username="kumin-case-test"))
+    rows = queries.processing_times(actor=Actor.for_user(User.objects.get(username="kumin-case-test")))
     assert rows[0]["decided"] == 1 and rows[0]["average_days"] is not None
     assert case_worker.get("/staff/cases/processing-times/").status_code == 200
 

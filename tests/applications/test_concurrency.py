@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connection
-from django.test import RequestFactory
+from smartkoto.core.actor import Actor
 
 from smartkoto.applications import services
 from smartkoto.applications.models import Application
@@ -28,18 +28,13 @@ def test_200_parallel_submissions_get_200_distinct_reference_numbers(catalog, ma
     drafts = [Application.objects.create(procedure=procedure, form_version=version, department_code="seiso", applicant=user, answers=answers)
               for user in users]
     barrier = threading.Barrier(20)
-    factory = RequestFactory()
-
     def submit(draft):
         try:
             try:
                 barrier.wait(timeout=10)
             except threading.BrokenBarrierError:
                 pass
-            request = factory.post("/")
-            request.user = User.objects.get(pk=draft.applicant_id)
-            request.session = {}
-            return services.submit(draft, request=request).reference
+            return services.submit(draft, actor=Actor.for_user(User.objects.get(pk=draft.applicant_id))).reference
         finally:
             connection.close()
 
@@ -62,14 +57,9 @@ def test_the_same_draft_submitted_in_parallel_becomes_one_application(catalog, m
     draft = Application.objects.create(procedure=procedure, form_version=procedure.live_version(), department_code="seiso", applicant=user,
                                        answers={"applicant": {"full_name": "同時 花子", "phone": "03-3647-9111", "full_name_kana": "ドウジ"},
                                                 "waste": {"item_size": "small", "item_name": "椅子", "collection_date": "2026-12-10", "apartment": "no"}})
-    factory = RequestFactory()
-
     def submit(_):
         try:
-            request = factory.post("/")
-            request.user = user
-            request.session = {}
-            return services.submit(draft, request=request).reference
+            return services.submit(draft, actor=Actor.for_user(user)).reference
         finally:
             connection.close()
 

@@ -26,7 +26,7 @@ def test_guest_saves_gets_a_one_time_link_and_finishes_elsewhere(catalog, django
     link = re.search(r"https?://\S+/applications/resume/\S+/", email.body).group(0)
     path = link.split("testserver", 1)[-1] if "testserver" in link else "/" + link.split("/", 3)[3]
     second = Client()
-    assert second.get(f"/applications/{draft.public_id}/check/").status_code == 404
+    assert second.get(f"/applications/{draft.public_id}/check/").status_code == 403  # not this browser's draft (yet)
     assert second.post(path).status_code == 302
     assert second.get(f"/applications/{draft.public_id}/step/waste/").status_code == 200
     assert Client().post(path).status_code == 404  # used once

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from smartkoto.applications import queries as applications
+from smartkoto.core.actor import Actor
 from smartkoto.lifeevents.models import Bundle, BundlePart, Checklist
 
 from .conftest import BUNDLED, MOVE_IN, SHARED
@@ -20,7 +21,7 @@ def checklist(client, demo, resident):
 
 
 def _applications(bundle):
-    return {part.procedure_slug: applications.for_resident(bundle.owner).get(reference=part.application_reference) for part in bundle.parts.all()}
+    return {part.procedure_slug: applications.for_resident(actor=Actor.for_user(bundle.owner)).get(reference=part.application_reference) for part in bundle.parts.all()}
 
 
 def test_shared_answer_reaches_every_procedure_of_the_bundle(client, checklist, walk_bundle):
@@ -52,11 +53,11 @@ def test_each_department_sees_only_its_own_part(client, checklist, walk_bundle, 
     bundle = Bundle.objects.get()
     for slug, department in [("kokuho-kanyu", "iryohoken"), ("nenkin-shutoku", "nenkin"), ("jido-teate", "kosodate"), ("hoiku-nyuen", "hoiku")]:
         staff = make_staff(f"worker-{department}", department)
-        references = set(applications.inbox(staff).values_list("reference", flat=True))
+        references = set(applications.inbox(actor=Actor.for_user(staff)).values_list("reference", flat=True))
         expected = {p.application_reference for p in bundle.parts.filter(department_code=department)}
         assert references == expected, department
         assert bundle.parts.get(procedure_slug=slug).application_reference in references
-    kosodate = set(applications.inbox(make_staff("worker-kosodate-2", "kosodate")).values_list("procedure__slug", flat=True))
+    kosodate = set(applications.inbox(actor=Actor.for_user(make_staff("worker-kosodate-2", "kosodate"))).values_list("procedure__slug", flat=True))
     assert kosodate == {"jido-teate", "kodomo-iryo"}
 
 
@@ -103,24 +104,24 @@ def test_failed_hand_off_keeps_the_other_parts_and_is_retried(client, checklist,
     failed = bundle.parts.get(procedure_slug="nenkin-shutoku")
     assert failed.hand_off == BundlePart.HandOff.FAILED and failed.application_reference == "" and failed.attempts == 1
     assert bundle.parts.filter(hand_off=BundlePart.HandOff.DONE).count() == 4
-    assert applications.for_resident(bundle.owner).count() == 4
+    assert applications.for_resident(actor=Actor.for_user(bundle.owner)).count() == 4
     page = client.get(reverse("lifeevents:bundle", args=[bundle.public_id])).content.decode()
     assert "retrying" in page or "再試行" in page
     monkeypatch.undo()
     tasks.retry_hand_off.enqueue(failed.pk)
     failed.refresh_from_db()
     assert failed.hand_off == BundlePart.HandOff.DONE and failed.application_reference.startswith("KT-") and failed.attempts == 2
-    assert applications.for_resident(bundle.owner).count() == 5
+    assert applications.for_resident(actor=Actor.for_user(bundle.owner)).count() == 5
     # A second retry creates nothing twice.
     tasks.retry_hand_off.enqueue(failed.pk)
-    assert applications.for_resident(bundle.owner).count() == 5
+    assert applications.for_resident(actor=Actor.for_user(bundle.owner)).count() == 5
 
 
 def test_replayed_send_creates_nothing_twice(client, checklist, walk_bundle):
     walk_bundle(client, checklist)
     bundle = Bundle.objects.get()
     client.post(reverse("lifeevents:bundle_check", args=[bundle.public_id]), {"agree": "on"})
-    assert applications.for_resident(bundle.owner).count() == 5
+    assert applications.for_resident(actor=Actor.for_user(bundle.owner)).count() == 5
 
 
 def test_bundle_needs_the_declaration(client, checklist, walk_bundle):
@@ -130,7 +131,7 @@ def test_bundle_needs_the_declaration(client, checklist, walk_bundle):
     client.post(reverse("lifeevents:bundle_page", args=[bundle.public_id, "kokuho-kanyu--members"]), {"rows": "1"})
     response = client.post(reverse("lifeevents:bundle_check", args=[bundle.public_id]), {})
     assert response.status_code == 200 and "error-summary" in response.content.decode()
-    assert applications.for_resident(bundle.owner).count() == 0
+    assert applications.for_resident(actor=Actor.for_user(bundle.owner)).count() == 0
 
 
 def test_a_bundle_never_overwrites_a_draft_the_resident_started_alone(client, checklist, walk_bundle, resident):

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connection
-from django.test import RequestFactory
+from smartkoto.core.actor import Actor
 
 from smartkoto.applications import services
 from smartkoto.applications.models import Application
@@ -29,11 +29,7 @@ def test_parallel_pay_requests_for_one_application_create_one_payment(catalog, m
     resident = make_resident(subject="payer")
     draft = Application.objects.create(procedure=procedure, form_version=procedure.live_version(), department_code="kumin",
                                        applicant=resident, answers=JUMINHYO)
-    factory = RequestFactory()
-    request = factory.post("/")
-    request.user = resident
-    request.session = {}
-    application = services.submit(draft, request=request)
+    application = services.submit(draft, actor=Actor.for_user(resident))
     assert application.status == "awaiting_payment" and application.fee_amount == 600
     barrier = threading.Barrier(N)
 
@@ -43,10 +39,7 @@ def test_parallel_pay_requests_for_one_application_create_one_payment(catalog, m
                 barrier.wait(timeout=10)
             except threading.BrokenBarrierError:
                 pass
-            req = factory.post("/")
-            req.user = User.objects.get(pk=resident.pk)
-            req.session = {}
-            return services.pay(Application.objects.get(pk=application.pk), request=req).pk
+            return services.pay(Application.objects.get(pk=application.pk), actor=Actor.for_user(User.objects.get(pk=resident.pk))).pk
         finally:
             connection.close()
 

@@ -61,6 +61,6 @@ def test_staff_set_the_final_fee_approve_ask_for_payment_and_the_payment_complet
 def test_only_the_payment_signal_moves_a_case_out_of_awaiting_payment():
     from smartkoto.applications import workflow
 
-    assert workflow.allowed("approved", "awaiting_payment", workflow.STAFF)
-    assert not workflow.allowed("awaiting_payment", "received", workflow.STAFF)  # only the payment signal does that
-    assert not workflow.allowed("awaiting_payment", "completed", workflow.RESIDENT)
+    assert workflow.WF.allowed("approved", "awaiting_payment", workflow.STAFF)
+    assert not workflow.WF.allowed("awaiting_payment", "received", workflow.STAFF)  # only the payment signal does that
+    assert not workflow.WF.allowed("awaiting_payment", "completed", workflow.RESIDENT)

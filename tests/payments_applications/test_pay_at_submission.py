@@ -111,9 +111,12 @@ def test_get_and_other_people_cannot_pay(sent, resident_client, make_resident):
     assert resident_client.get(f"/applications/{sent.public_id}/pay/").status_code == 405
     other = Client()
     other.force_login(make_resident(name="別の 人"))
-    assert other.post(f"/applications/{sent.public_id}/pay/").status_code == 404
-    assert Client().post(f"/applications/{sent.public_id}/pay/").status_code == 404
+    assert other.post(f"/applications/{sent.public_id}/pay/").status_code == 403
+    assert Client().post(f"/applications/{sent.public_id}/pay/").status_code == 403
     assert not Payment.objects.exists()
+    from smartkoto.core.models import AuditRecord
+
+    assert AuditRecord.objects.filter(action="access.refused", detail__action="applications.application.pay").count() == 2
 
 
 def test_paid_application_page_links_the_receipt_and_shows_the_payment_in_the_timeline(sent, resident_client, pay_by_card):

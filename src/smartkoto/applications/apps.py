@@ -2,6 +2,15 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _may_list_cases(user):
+    """The staff menu shows "Cases" to whom the inbox opens for (not DX administrators)."""
+    from smartkoto.core.actor import Actor
+
+    from .permissions import policy
+
+    return user.is_authenticated and policy.can(Actor.for_user(user), "case.list")
+
+
 class ApplicationsConfig(AppConfig):
     name = "smartkoto.applications"
     label = "applications"
@@ -23,7 +32,6 @@ class ApplicationsConfig(AppConfig):
 
         navigation.register("public", "applications:mine", _("My applications"), order=20,
                             visible=lambda user: user.is_authenticated and getattr(user, "kind", "") == "resident")
-        navigation.register("staff", "applications_staff:inbox", _("Cases"), order=10,
-                            visible=lambda user: user.is_authenticated and user.has_staff_role())
+        navigation.register("staff", "applications_staff:inbox", _("Cases"), order=10, visible=_may_list_cases)
         openapi.register_paths(OPENAPI_PATHS, schemas=OPENAPI_SCHEMAS,
                                tags=[{"name": "cases", "description": "Submitted applications (案件) for the ward's systems; service token needed."}])

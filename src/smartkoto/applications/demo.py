@@ -1,8 +1,8 @@
-"""A few demo applications so the back office has cases to show: from the development provider's sample residents."""
+"""A few demo applications so the back office has cases to show: from the development provider's sample residents,
+each started and sent as that resident (an `Actor` for them; no fake requests)."""
 
-from django.test import RequestFactory
-
-from smartkoto.identity.models import ResidentProfile
+from smartkoto.core.actor import Actor
+from smartkoto.identity import queries as identity
 from smartkoto.procedures import queries as procedures
 
 from . import services
@@ -21,19 +21,17 @@ DEMO = [
 def load():
     if Application.objects.exclude(status="draft").exists():
         return
-    factory = RequestFactory()
     for subject, slug, extra in DEMO:
-        profile = ResidentProfile.objects.filter(provider="development", subject=subject).select_related("user").first()
+        resident = identity.resident_by_subject("development", subject)
         procedure = procedures.get(slug)
-        if profile is None or procedure is None:
+        if resident is None or procedure is None:
             continue
-        request = factory.post("/")
-        request.user = profile.user
-        request.session = {}
-        application = services.start(procedure, request=request)
+        actor = Actor.for_user(resident)
+        profile = resident.profile
+        application = services.start(procedure, actor=actor)
         answers = {"applicant": {"full_name": profile.full_name, "full_name_kana": "コウトウ", "birth_date": str(profile.birth_date or ""),
                                  "postal_code": profile.postal_code, "address": profile.address, "phone": "03-3647-9111", "email": profile.email}}
         answers.update(extra)
         application.answers = answers
         application.save(update_fields=["answers"])
-        services.submit(application, request=request)
+        services.submit(application, actor=actor)

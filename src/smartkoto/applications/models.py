@@ -56,6 +56,15 @@ class Application(models.Model):
     def is_draft(self):
         return self.status == Status.DRAFT
 
+    def is_overdue(self, today=None):
+        """Past its due date and still open."""
+        from django.utils import timezone
+
+        from .workflow import OPEN
+
+        today = today or timezone.localdate()
+        return bool(self.due_on and self.due_on < today and self.status in OPEN)
+
     @property
     def awaiting_payment(self):
         return self.status == Status.AWAITING_PAYMENT

@@ -9,6 +9,7 @@ from reportlab.lib.units import mm
 
 from smartkoto.core.i18n import tr
 from smartkoto.core.pdf import GOTHIC, MINCHO, new_canvas, wrap
+from smartkoto.municipality import queries as municipality
 from smartkoto.procedures import queries as procedures
 
 
@@ -43,7 +44,8 @@ def receipt(application):
     with override("ja"):
         version = application.form_version
         writer = Writer(f"受付票 {application.reference}")
-        writer.line("江東区 Smart KOTO オンライン窓口", GOTHIC, 10)
+        service = tr(municipality.profile()["service_name"], "ja") if municipality.profile()["service_name"] else ""
+        writer.line(f"{municipality.name('ja')} {service} オンライン窓口".strip(), GOTHIC, 10)
         writer.space()
         writer.line("申請受付票（Receipt）", GOTHIC, 18, 9)
         writer.space()
@@ -73,7 +75,8 @@ def decision_letter(application):
     """決定通知書 for an approved or rejected application."""
     with override("ja"):
         writer = Writer(f"決定通知書 {application.reference}")
-        writer.line("江東区長", GOTHIC, 11)
+        mayor = f"{municipality.name('ja')}長"  # the head of the municipality (区長・市長・町長…)
+        writer.line(mayor, GOTHIC, 11)
         writer.space()
         writer.line("決定通知書（Notice of decision）", GOTHIC, 18, 9)
         writer.space()
@@ -94,7 +97,7 @@ def decision_letter(application):
             if reason:
                 writer.line(f"理由 Reason: {reason}")
             writer.space()
-            writer.line("この決定に不服がある場合は、決定があったことを知った日の翌日から起算して3か月以内に、江東区長に対して審査請求をすることができます。", MINCHO, 9)
+            writer.line(f"この決定に不服がある場合は、決定があったことを知った日の翌日から起算して3か月以内に、{mayor}に対して審査請求をすることができます。", MINCHO, 9)
         writer.space()
         writer.line(f"{tr(application.procedure.department.name, 'ja')}（{application.procedure.department.phone}）", GOTHIC, 10)
         return writer.finish()

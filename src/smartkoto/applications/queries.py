@@ -1,37 +1,116 @@
-"""Reads over applications for the back office, the API and other apps."""
+"""Reads over applications for the resident's pages, the back office, the API and other apps. Each takes
+`actor=` and checks `permissions.policy`: a refusal raises `core.permissions.Forbidden` (403, audited)."""
+
+import json
+import uuid
 
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.http import Http404
 from django.utils import timezone
 
-from smartkoto.core import text
+from smartkoto.core import audit, text
+from smartkoto.core.i18n import tr
 
-from .models import Application
-from .workflow import OPEN, WAITING_FOR_PAYMENT, Status
+from .models import Application, Attachment
+from .permissions import policy, visible_departments
+from .workflow import OPEN, RESIDENT, WAITING_FOR_PAYMENT, WF, Status, fee_open
 
 
-def visible_departments(user):
-    """None = every department (DX administrators, auditors); otherwise the set of department codes."""
-    if user.has_staff_role("dx_admin", "auditor"):
+# -- the resident's side ----------------------------------------------------------------------
+def application(public_id, *, actor, action="application.view"):
+    """The application with this public id if `actor` may do `action` on it; 404 for an unknown id."""
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError:
+        raise Http404 from None
+    found = Application.objects.select_related("procedure", "procedure__department", "form_version").filter(public_id=key).first()
+    if found is None:
+        raise Http404
+    policy.check(actor, action, found)
+    return found
+
+
+def attachment(application, attachment_id, *, actor):
+    """One file of an application, for its owner or staff who may read the case (404 when not of it)."""
+    if not policy.can(actor, "application.view", application):
+        policy.check(actor, "case.read", application)
+    item = Attachment.objects.filter(application=application, public_id=attachment_id).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def mine(*, actor):
+    """Every application of the signed-in resident (drafts included), newest first."""
+    if not actor.is_resident:
+        return Application.objects.none()
+    return Application.objects.filter(applicant=actor.user).select_related("procedure").order_by("-created_at")
+
+
+def for_resident(*, actor):
+    """The resident's submitted applications (lifeevents shows the parts of a bundle with these)."""
+    return mine(actor=actor).exclude(status=Status.DRAFT)
+
+
+def missing_step(application, *, actor):
+    """The first step of the owner's draft that still needs answers (None when all are done)."""
+    from .services import _missing_step
+
+    policy.check(actor, "draft.edit", application)
+    return _missing_step(application)
+
+
+def can_withdraw(application, *, actor):
+    """May this actor withdraw it now (their own, and the workflow table allows it from this status)?"""
+    return policy.can(actor, "application.withdraw", application) and WF.allowed(application.status, Status.WITHDRAWN, RESIDENT)
+
+
+def payment_status(application, *, actor):
+    """What the resident (owner) and staff (who may read the case) see about paying this case."""
+    from smartkoto.payments import queries as payments
+
+    if not policy.can(actor, "application.view", application):
+        policy.check(actor, "case.read", application)
+    if not application.reference or not application.fee_timing:
         return None
-    return user.department_codes()
+    history = payments.payments_for_reference(application.reference)
+    paid = [p for p in history if p.status in ("succeeded", "partially_refunded", "refunded")]
+    return {
+        "payments": history,
+        "paid": payments.is_paid(application.reference) or any(p.status == "refunded" for p in paid),
+        "paid_payment": paid[0] if paid else None,
+        "paid_amount": payments.paid_amount(application.reference),
+        "refunded": sum(p.refunded_yen for p in paid),
+        "open": payments.open_payment_for_reference(application.reference, application.applicant),
+    }
 
 
-def can_view(user, application):
-    departments = visible_departments(user)
-    return departments is None or application.department_code in departments
+# -- the back office ----------------------------------------------------------------------------
+def case(reference, *, actor, viewed=False):
+    """A submitted case by reference for staff who may read it (404 unknown; 403 another department).
+    `viewed`: audit that the case page was shown. Who reads no cases at all is refused before the lookup,
+    so a reference's existence is not revealed to them."""
+    policy.check(actor, "case.list")
+    found = (Application.objects.select_related("procedure", "procedure__department", "form_version", "assigned_to")
+             .exclude(status=Status.DRAFT).filter(reference=reference).first())
+    if found is None:
+        raise Http404
+    policy.check(actor, "case.read", found)
+    if viewed:
+        audit.record("applications.case_viewed", actor=actor, target=found, department_code=found.department_code)
+    return found
 
 
-def can_process(user, application):
-    """Case workers and managers of the owning department, and DX administrators, may change a case."""
-    return user.has_staff_role("dx_admin") or application.department_code in user.department_codes("case_worker", "department_manager")
+def _visible(actor):
+    policy.check(actor, "case.list")
+    qs = Application.objects.exclude(status=Status.DRAFT)
+    departments = visible_departments(actor)
+    return qs if departments is None else qs.filter(department_code__in=departments)
 
 
-def inbox(user, *, status="", procedure="", assigned="", q="", department=""):
+def inbox(*, actor, status="", procedure="", assigned="", q="", department=""):
     """Submitted applications this staff member may see: overdue first, then oldest due date first."""
-    qs = Application.objects.exclude(status=Status.DRAFT).select_related("procedure", "assigned_to", "form_version")
-    departments = visible_departments(user)
-    if departments is not None:
-        qs = qs.filter(department_code__in=departments)
+    qs = _visible(actor).select_related("procedure", "assigned_to", "form_version")
     if department:
         qs = qs.filter(department_code=department)
     if status == "open":  # the ward's open work, and cases waiting for the resident's payment (marked as such)
@@ -41,7 +120,7 @@ def inbox(user, *, status="", procedure="", assigned="", q="", department=""):
     if procedure:
         qs = qs.filter(procedure__slug=procedure)
     if assigned == "me":
-        qs = qs.filter(assigned_to=user)
+        qs = qs.filter(assigned_to=actor.user)
     elif assigned == "none":
         qs = qs.filter(assigned_to__isnull=True)
     if q:
@@ -52,12 +131,27 @@ def inbox(user, *, status="", procedure="", assigned="", q="", department=""):
     return qs.order_by("overdue", "due_on", "submitted_at")
 
 
-def processing_times(user):
+CSV_COLUMNS = ["reference", "procedure_code", "procedure_name", "department_code", "status", "form_version", "submitted_at",
+               "due_on", "decided_at", "fee_yen", "applicant_name", "assigned_to", "bundle_id", "answers_json"]
+
+
+def export_rows(*, actor, **filters):
+    """Cases for the ward's core systems, one row per case (columns CSV_COLUMNS); the export is audited."""
+    rows = []
+    for c in inbox(actor=actor, **filters):
+        rows.append([
+            c.reference, c.procedure.slug, tr(c.procedure.name, "ja"), c.department_code, c.status, c.form_version.number,
+            timezone.localtime(c.submitted_at).isoformat() if c.submitted_at else "", c.due_on or "",
+            timezone.localtime(c.decided_at).isoformat() if c.decided_at else "", c.fee_amount, c.applicant_name,
+            c.assigned_to.username if c.assigned_to else "", c.bundle_id or "", json.dumps(c.answers, ensure_ascii=False),
+        ])
+    audit.record("applications.cases_exported", actor=actor, detail={"rows": len(rows), **{k: v for k, v in filters.items() if v}})
+    return rows
+
+
+def processing_times(*, actor):
     """Per procedure: decided count, open count, average and slowest days from submission to decision."""
-    qs = Application.objects.exclude(status=Status.DRAFT).select_related("procedure")
-    departments = visible_departments(user)
-    if departments is not None:
-        qs = qs.filter(department_code__in=departments)
+    qs = _visible(actor).select_related("procedure")
     figures = {}
     today = timezone.localdate()
     for application in qs.only("procedure__slug", "procedure__name", "submitted_at", "decided_at", "status", "due_on"):
@@ -76,18 +170,38 @@ def processing_times(user):
     return sorted(figures.values(), key=lambda r: r["procedure"].slug)
 
 
-def for_resident(user):
-    return Application.objects.filter(applicant=user).exclude(status=Status.DRAFT)
+def can_set_fee(application, *, actor):
+    """Show the fee form: the actor may set fees on this case and its state allows it."""
+    return policy.can(actor, "case.set_fee", application) and fee_open(application)
 
 
-def is_overdue(application, today=None):
-    today = today or timezone.localdate()
-    return bool(application.due_on and application.due_on < today and application.status in OPEN)
+def staff_actions(application, *, actor):
+    """[(target status, button label)] the actor may press on the case page."""
+    from .workflow import ACTION_LABELS, STAFF
+
+    if not policy.can(actor, "case.change_status", application):
+        return []
+    return [(target, ACTION_LABELS[target]) for target in WF.moves_from(application.status, STAFF)]
 
 
+def assignable_staff(application, *, actor):
+    """Who the case may be assigned to: case workers and managers of its department."""
+    from smartkoto.core.roles import CASE_ROLES
+    from smartkoto.identity import queries as identity
 
-def bundle_parts(application):
+    policy.check(actor, "case.read", application)
+    return identity.staff_in_department(application.department_code, *CASE_ROLES)
+
+
+def history(application, *, actor):
+    """The case page's audit trail (staff who may read the case)."""
+    policy.check(actor, "case.read", application)
+    return audit.trail(application)
+
+
+def bundle_parts(application, *, actor):
     """The other applications sent in the same one-stop bundle: reference, department and status only."""
+    policy.check(actor, "case.read", application)
     if not application.bundle_id:
         return []
     from smartkoto.municipality import queries as municipality
@@ -96,3 +210,23 @@ def bundle_parts(application):
     rows = (Application.objects.filter(bundle_id=application.bundle_id).exclude(pk=application.pk)
             .exclude(reference=None).order_by("reference").values("reference", "department_code", "status"))
     return [{**row, "department": names.get(row["department_code"], {}), "status_label": Status(row["status"]).label} for row in rows]
+
+
+# -- service accounts (API) ---------------------------------------------------------------------
+def api_cases(*, actor, status="", procedure=""):
+    """Cases for a service token with `cases:read`: its own department's when the token has one."""
+    policy.check(actor, "api.read")
+    qs = Application.objects.exclude(status=Status.DRAFT).select_related("procedure", "form_version")
+    if actor.service_department_code:
+        qs = qs.filter(department_code=actor.service_department_code)
+    if status:
+        qs = qs.filter(status=status)
+    if procedure:
+        qs = qs.filter(procedure__slug=procedure)
+    return qs
+
+
+def api_case(reference, *, actor):
+    """One case for a service token, or None (unknown, or another department's for a department token)."""
+    return api_cases(actor=actor).filter(reference=reference).first()
+

@@ -2,31 +2,36 @@
 
 payments sends these signals after its transaction commits and only from `services.apply_snapshot`, which is
 fed by verified webhooks and polls of the provider. Each listener is idempotent (keyed by reference and
-payment), because a signal may come more than once and a failure may be followed by a late capture.
+payment), because a signal may come more than once and a failure may be followed by a late capture. The
+services act as the system actor "payments" (the only actor `case.payment_signal` allows).
 """
+
+from smartkoto.core.actor import Actor
 
 from . import services
 
+PAYMENT_SIGNAL = "payments"
+
 
 def on_payment_succeeded(sender, payment, reference, **kwargs):
-    services.payment_succeeded(payment, reference)
+    services.payment_succeeded(payment, reference, actor=Actor.system(PAYMENT_SIGNAL))
 
 
 def on_payment_failed(sender, payment, reference, **kwargs):
-    services.payment_failed(payment, reference)
+    services.payment_failed(payment, reference, actor=Actor.system(PAYMENT_SIGNAL))
 
 
 def on_payment_refunded(sender, payment, reference, **kwargs):
-    services.payment_refunded(payment, reference)
+    services.payment_refunded(payment, reference, actor=Actor.system(PAYMENT_SIGNAL))
 
 
 def case_link(reference, user):
-    """For the payments staff pages: the case a payment belongs to (only for staff who may see the case)."""
+    """For the payments staff pages: the case a payment belongs to (a link only for staff who may read the case)."""
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
-    from . import queries
     from .models import Application
+    from .permissions import policy
 
     if not reference or not reference.startswith("KT-"):
         return None
@@ -34,7 +39,7 @@ def case_link(reference, user):
     if application is None:
         return None
     label = _("Application %(reference)s") % {"reference": reference}
-    if user is not None and not (getattr(user, "is_authenticated", False) and user.has_staff_role() and queries.can_view(user, application)):
+    actor = user if isinstance(user, Actor) else (Actor.for_user(user) if getattr(user, "is_authenticated", False) else None)
+    if user is not None and not policy.can(actor, "case.read", application):
         return {"label": label, "url": ""}  # staff of another department (e.g. 会計管理室) see which case, without a link
     return {"label": label, "url": reverse("applications_staff:case", args=[reference])}
-

@@ -1,6 +1,9 @@
 """What can happen to an application: start, save a step, submit, withdraw, answer a request; and in the
 back office: change status (through workflow.py), assign, message, note. Each write is one transaction
-with its audit record; emails and PDFs go to background tasks after commit."""
+with its audit record; emails and PDFs go to background tasks after commit.
+
+Every public function takes `actor=` and checks `permissions.policy` before it changes anything; every
+status change is `workflow.WF.apply(...)` (submit and payment success too)."""
 
 import hashlib
 import secrets
@@ -10,16 +13,23 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from smartkoto.core import audit
+from django.utils.translation import gettext as _
+
+from smartkoto.core import audit, guest
 from smartkoto.core.mynumber import redact_individual_numbers
+from smartkoto.core.roles import CASE_ROLES
+from smartkoto.core.steps import Steps
+from smartkoto.identity import queries as identity
+from smartkoto.municipality import queries as municipality
 from smartkoto.municipality.calendar import add_business_days
 from smartkoto.procedures import queries as procedures
 
-from . import attachments, workflow
+from . import attachments
 from .models import Application, CaseEvent, ReferenceCounter
-from .workflow import Status
+from .permissions import GUEST_KIND, policy
+from .workflow import AFTER_APPROVAL, PAYMENT, RESIDENT, STAFF, WF, Status, TransitionNotAllowed, fee_open
 
-AT_SUBMISSION, AFTER_APPROVAL = "at_submission", "after_approval"
+AT_SUBMISSION = "at_submission"
 
 
 class NotAvailable(Exception):
@@ -32,16 +42,13 @@ class Incomplete(Exception):
         self.step_id = step_id
 
 
-def _profile(user):
-    return getattr(user, "profile", None) if user is not None and getattr(user, "is_authenticated", False) else None
-
-
-def start(procedure, *, request, resume=True, bundle_id=None):
+def start(procedure, *, actor, resume=True, bundle_id=None):
     """A draft on the live form version; a signed-in resident's existing draft is resumed instead
-    (unless `resume` is False: a one-stop bundle must never overwrite a draft the resident started alone)."""
-    user = request.user if request.user.is_authenticated and request.user.kind == "resident" else None
-    level = _profile(user).assurance_level if _profile(user) else 0
-    if level < procedure.assurance_level:
+    (unless `resume` is False: a one-stop bundle must never overwrite a draft the resident started alone).
+    A guest's draft is remembered in their session (`core.guest`), the only way back to it."""
+    policy.check(actor, "application.start", procedure)
+    user = actor.resident
+    if actor.assurance_level < procedure.assurance_level:
         raise NotAvailable("assurance")
     if user is not None and resume:
         existing = Application.objects.filter(applicant=user, procedure=procedure, status=Status.DRAFT).order_by("-created_at").first()
@@ -53,15 +60,22 @@ def start(procedure, *, request, resume=True, bundle_id=None):
     with transaction.atomic():
         application = Application.objects.create(procedure=procedure, form_version=version, department_code=procedure.department.code,
                                                  applicant=user, bundle_id=bundle_id)
-        audit.record("applications.draft_started", request=request, target=application, department_code=application.department_code,
+        audit.record("applications.draft_started", actor=actor, target=application, department_code=application.department_code,
                      detail={"procedure": procedure.slug, "version": version.number})
+    if user is None:
+        guest.claim(actor, GUEST_KIND, application.public_id)
     return application
 
 
-def save_step(application, step_id, page, *, request):
+def _locked_draft(application, actor):
+    policy.check(actor, "draft.edit", application)
+    return Application.objects.select_for_update().get(pk=application.pk)
+
+
+def save_step(application, step_id, page, *, actor):
     """Store one validated step page (and its files). Raises ValidationError for a refused file."""
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application.pk)
+        application = _locked_draft(application, actor)
         if not application.is_draft:
             return application
         answers = dict(application.answers)
@@ -83,10 +97,10 @@ def save_step(application, step_id, page, *, request):
     return application
 
 
-def autosave(application, step_id, raw):
+def autosave(application, step_id, raw, *, actor):
     """Keep what was typed on a step that is not complete yet, so a closed tab loses nothing."""
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application.pk)
+        application = _locked_draft(application, actor)
         if not application.is_draft:
             return application
         answers = dict(application.answers)
@@ -98,19 +112,14 @@ def autosave(application, step_id, raw):
     return application
 
 
-def missing_step(application):
-    """The first step that still needs answers (None when all are done)."""
-    definition = application.form_version.definition
-    for step in procedures.steps(definition):
-        if step["id"] not in application.answers:
-            repeat = step.get("repeat")
-            if repeat and int(repeat.get("min", 0)) == 0:
-                continue
-            return step["id"]
-    return None
+def _missing_step(application):
+    """The first step that still needs answers (None when all are done); optional repeated groups count as done."""
+    step_list = procedures.steps(application.form_version.definition)
+    done = set(application.answers) | {s["id"] for s in step_list if s.get("repeat") and int(s["repeat"].get("min", 0)) == 0}
+    return Steps([s["id"] for s in step_list]).first_missing(done)
 
 
-def next_reference():
+def _next_reference():
     """KT-2026-000123: the year and a counter taken under a row lock (serialised by the database)."""
     year = timezone.localdate().year
     prefix = str(year)
@@ -121,36 +130,37 @@ def next_reference():
     return f"KT-{year}-{counter.value:06d}"
 
 
-def submit(application, *, request):
+def submit(application, *, actor):
     """Submit once. A replayed or double-clicked submit returns the application already submitted."""
     from . import tasks
 
+    policy.check(actor, "application.submit", application)
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         if not application.is_draft:
             return application
-        missing = missing_step(application)
+        missing = _missing_step(application)
         if missing:
             raise Incomplete(missing)
         procedure = application.procedure
         answers = {k: v for k, v in application.answers.items() if not k.startswith("_")}
         flat = procedures.flat_answers(answers)
-        profile = _profile(application.applicant)
+        profile = getattr(application.applicant, "profile", None) if application.applicant_id else None
         application.answers = answers
-        application.reference = next_reference()
-        application.submitted_at = timezone.now()
         application.fee_amount = procedures.fee_for(procedure, answers)
         timing = procedures.fee_timing(procedure) if application.fee_amount else ""
         application.fee_timing = timing if timing in (AT_SUBMISSION, AFTER_APPROVAL) else ""
         # a fee paid when sending: the ward receives the application once the payment is captured
-        application.status = Status.AWAITING_PAYMENT if application.fee_timing == AT_SUBMISSION else Status.RECEIVED
+        WF.apply(application, Status.AWAITING_PAYMENT if application.fee_timing == AT_SUBMISSION else Status.RECEIVED, by=RESIDENT)
+        application.reference = _next_reference()
+        application.submitted_at = timezone.now()
         application.applicant_name = (flat.get("full_name") or (profile.full_name if profile else "") or "")[:200]
         application.applicant_email = flat.get("email") or (profile.email if profile else "") or application.guest_email
         application.due_on = add_business_days(timezone.localdate(), max(procedure.processing_days, 1))
         application.save()
         CaseEvent.objects.create(application=application, kind=CaseEvent.Kind.SUBMITTED, from_status=Status.DRAFT, to_status=application.status,
                                  actor=application.applicant)
-        audit.record("applications.submitted", request=request, target=application, department_code=application.department_code,
+        audit.record("applications.submitted", actor=actor, target=application, department_code=application.department_code,
                      detail={"reference": application.reference, "procedure": procedure.slug, "version": application.form_version.number,
                              "fee": application.fee_amount, "fee_timing": application.fee_timing})
         pk = application.pk
@@ -158,82 +168,96 @@ def submit(application, *, request):
     return application
 
 
-def withdraw(application, *, request):
-    return _move(application, Status.WITHDRAWN, workflow.RESIDENT, request=request)
+def withdraw(application, *, actor):
+    """The resident withdraws a case the ward has not started on (the workflow table says when)."""
+    policy.check(actor, "application.withdraw", application)
+    return _move(application, Status.WITHDRAWN, RESIDENT, actor=actor)
 
 
-def respond(application, text, uploads, *, request):
-    """The resident answers a request for more information, with documents; the case goes back to review."""
+def respond(application, text, uploads, *, actor):
+    """The resident answers a request for more information, with documents; the case goes back to review.
+    Raises ValidationError (nothing stored) for a refused file."""
+    policy.check(actor, "application.answer", application)
+    if len(uploads) > attachments.MAX_PER_APPLICATION:
+        raise ValidationError(_("An application can have at most %(n)s files.") % {"n": attachments.MAX_PER_APPLICATION}, code="count")
+    for upload in uploads:
+        attachments.check(upload)
+        upload.seek(0)
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
-        workflow.check(application.status, Status.IN_REVIEW, workflow.RESIDENT)
+        previous = WF.apply(application, Status.IN_REVIEW, by=RESIDENT)
         event = CaseEvent.objects.create(application=application, kind=CaseEvent.Kind.MESSAGE_FROM_RESIDENT, text=text,
-                                         from_status=application.status, to_status=Status.IN_REVIEW, actor=application.applicant)
+                                         from_status=previous, to_status=Status.IN_REVIEW, actor=application.applicant)
         for upload in uploads:
             attachments.store(application, upload, event=event)
-        application.status = Status.IN_REVIEW
         application.save(update_fields=["status", "updated_at"])
-        audit.record("applications.resident_responded", request=request, target=application, department_code=application.department_code,
+        audit.record("applications.resident_responded", actor=actor, target=application, department_code=application.department_code,
                      detail={"files": len(uploads)})
     return application
 
 
-def _move(application, target, actor, *, request, text=""):
+def _move(application, target, party, *, actor, text=""):
     from . import tasks
 
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
-        workflow.check(application.status, target, actor)
-        previous = application.status
-        application.status = target
+        if target == Status.AWAITING_PAYMENT and application.fee_amount <= 0:  # no fee to pay: set the amount first
+            raise TransitionNotAllowed(WF.name, application.status, target, party)
+        previous = WF.apply(application, target, by=party)
         if target in (Status.APPROVED, Status.REJECTED):
             application.decided_at = timezone.now()
         if target in (Status.COMPLETED, Status.WITHDRAWN):
             application.completed_at = timezone.now()
-        if target == Status.AWAITING_PAYMENT and application.fee_amount <= 0:
-            raise workflow.TransitionNotAllowed("no fee to pay: set the amount first")
         application.save()
         event = CaseEvent.objects.create(application=application, kind=CaseEvent.Kind.STATUS, from_status=previous, to_status=target, text=text,
-                                         actor=request.user if request.user.is_authenticated else None)
-        audit.record("applications.status_changed", request=request, target=application, department_code=application.department_code,
+                                         actor=actor.user)
+        audit.record("applications.status_changed", actor=actor, target=application, department_code=application.department_code,
                      detail={"from": previous, "to": target})
-        if actor == workflow.STAFF:
+        if party == STAFF:
             event_id = event.pk
             transaction.on_commit(lambda: tasks.notify_resident.enqueue(event_id))
     return application
 
 
-def transition(application, target, *, request, text=""):
-    return _move(application, target, workflow.STAFF, request=request, text=text)
+def transition(application, target, *, actor, text=""):
+    """Staff move a case along the workflow table (review, ask, approve, reject, complete, ask to pay)."""
+    policy.check(actor, "case.change_status", application)
+    return _move(application, target, STAFF, actor=actor, text=text)
 
 
-def assign(application, staff_user, *, request):
+def assign(application, staff_user, *, actor):
+    """Assign the case to a case worker or manager of its department (None: unassign)."""
+    policy.check(actor, "case.assign", application)
+    if staff_user is not None and not identity.staff_in_department(application.department_code, *CASE_ROLES).filter(pk=staff_user.pk).exists():
+        raise ValidationError("assignee", code="assignee")
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
         application.assigned_to = staff_user
         application.save(update_fields=["assigned_to", "updated_at"])
-        CaseEvent.objects.create(application=application, kind=CaseEvent.Kind.ASSIGNED, actor=request.user,
+        CaseEvent.objects.create(application=application, kind=CaseEvent.Kind.ASSIGNED, actor=actor.user,
                                  text=staff_user.get_full_name() or staff_user.username if staff_user else "")
-        audit.record("applications.assigned", request=request, target=application, department_code=application.department_code,
+        audit.record("applications.assigned", actor=actor, target=application, department_code=application.department_code,
                      detail={"assignee": staff_user.username if staff_user else None})
     return application
 
 
-def message(application, text, *, request):
+def message(application, text, *, actor):
     from . import tasks
 
+    policy.check(actor, "case.message", application)
     with transaction.atomic():
-        event = CaseEvent.objects.create(application=application, kind=CaseEvent.Kind.MESSAGE_TO_RESIDENT, text=text, actor=request.user)
-        audit.record("applications.message_sent", request=request, target=application, department_code=application.department_code)
+        event = CaseEvent.objects.create(application=application, kind=CaseEvent.Kind.MESSAGE_TO_RESIDENT, text=text, actor=actor.user)
+        audit.record("applications.message_sent", actor=actor, target=application, department_code=application.department_code)
         event_id = event.pk
         transaction.on_commit(lambda: tasks.notify_resident.enqueue(event_id))
     return event
 
 
-def note(application, text, *, request):
+def note(application, text, *, actor):
+    policy.check(actor, "case.note", application)
     with transaction.atomic():
-        event = CaseEvent.objects.create(application=application, kind=CaseEvent.Kind.NOTE, text=text, actor=request.user)
-        audit.record("applications.note_added", request=request, target=application, department_code=application.department_code)
+        event = CaseEvent.objects.create(application=application, kind=CaseEvent.Kind.NOTE, text=text, actor=actor.user)
+        audit.record("applications.note_added", actor=actor, target=application, department_code=application.department_code)
     return event
 
 
@@ -242,28 +266,30 @@ def _hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def send_resume_link(application, email, *, request, build_url):
+def send_resume_link(application, email, *, actor, build_url):
     """Email a guest a one-time link to continue their draft. Only a hash of the token is kept."""
     from django.core.mail import send_mail
-    from django.utils.translation import gettext as _
 
+    from smartkoto.core.i18n import tr
+
+    policy.check(actor, "draft.edit", application)
     token = secrets.token_urlsafe(24)
     with transaction.atomic():
         application.guest_email = email
         application.guest_resume_hash = _hash(token)
         application.save(update_fields=["guest_email", "guest_resume_hash", "updated_at"])
-        audit.record("applications.resume_link_sent", request=request, target=application, department_code=application.department_code)
-    from smartkoto.core.i18n import tr
-
+        audit.record("applications.resume_link_sent", actor=actor, target=application, department_code=application.department_code)
     send_mail(
         _("Continue your application: %(name)s") % {"name": tr(application.procedure.name)},
-        _("Open this link to continue your application. It works once.\n\n%(url)s\n\nKoto City") % {"url": build_url(token)},
+        _("Open this link to continue your application. It works once.\n\n%(url)s\n\n%(municipality)s")
+        % {"url": build_url(token), "municipality": municipality.name()},
         None, [email],
     )
 
 
-def resume(token, *, request):
-    """Use a one-time link: returns the draft, and the link stops working."""
+def resume(token, *, actor):
+    """Use a one-time link: returns the draft (now owned by this browser session), and the link stops working.
+    The token is the permission: whoever holds it may continue the draft, once."""
     if not token:
         return None
     with transaction.atomic():
@@ -272,17 +298,10 @@ def resume(token, *, request):
             return None
         application.guest_resume_hash = ""
         application.save(update_fields=["guest_resume_hash", "updated_at"])
-        audit.record("applications.resumed_by_link", request=request, target=application, department_code=application.department_code)
+        audit.record("applications.resumed_by_link", actor=actor, target=application, department_code=application.department_code)
+    if application.applicant_id is None:
+        guest.claim(actor, GUEST_KIND, application.public_id)
     return application
-
-
-def validate_uploads(uploads):
-    """Check files given with a reply before anything is stored; raises ValidationError."""
-    if len(uploads) > attachments.MAX_PER_APPLICATION:
-        raise ValidationError("count")
-    for upload in uploads:
-        attachments.check(upload)
-        upload.seek(0)
 
 
 # -- fees and payment (payments app, floor 3: called here, heard back through its signals) ---------------
@@ -290,11 +309,12 @@ class PaymentNotPossible(Exception):
     pass
 
 
-def set_fee(application, amount_yen, *, request):
+def set_fee(application, amount_yen, *, actor):
     """Staff set the final fee of a pay-after-approval case (e.g. 粗大ごみ by item) before asking for payment."""
+    policy.check(actor, "case.set_fee", application)
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)
-        if application.fee_timing != AFTER_APPROVAL or application.status not in (Status.RECEIVED, Status.IN_REVIEW, Status.WAITING_FOR_RESIDENT, Status.APPROVED):
+        if not fee_open(application):
             raise PaymentNotPossible("the fee can only be set on an open pay-after-approval case")
         if not isinstance(amount_yen, int) or amount_yen <= 0:
             raise PaymentNotPossible("amount")
@@ -302,9 +322,9 @@ def set_fee(application, amount_yen, *, request):
         application.fee_amount = amount_yen
         application.save(update_fields=["fee_amount", "updated_at"])
         CaseEvent.objects.create(application=application, kind=CaseEvent.Kind.PAYMENT, payment_outcome="fee_set", amount_yen=amount_yen,
-                                 actor=request.user, text=f"{previous} → {amount_yen}")
-        audit.record("applications.fee_set", request=request, target=application, department_code=application.department_code,
-                      detail={"from": previous, "to": amount_yen})
+                                 actor=actor.user, text=f"{previous} → {amount_yen}")
+        audit.record("applications.fee_set", actor=actor, target=application, department_code=application.department_code,
+                     detail={"from": previous, "to": amount_yen})
     return application
 
 
@@ -313,7 +333,7 @@ def _payment_description(application):
     return {"ja": f"{name.get('ja', '')}（{application.reference}）", "en": f"{name.get('en') or name.get('ja', '')} ({application.reference})"}
 
 
-def pay(application, *, request):
+def pay(application, *, actor):
     """The payment to send the resident to: the unfinished one for this case, or a new one.
 
     The amount is the case's own `fee_amount` (computed on the server, or set by staff), never anything from
@@ -323,6 +343,7 @@ def pay(application, *, request):
     """
     from smartkoto.payments import queries as payments, services as payment_services
 
+    policy.check(actor, "application.pay", application)
     if application.status != Status.AWAITING_PAYMENT or application.fee_amount <= 0:
         raise PaymentNotPossible("not waiting for payment")
     if payments.is_paid(application.reference):
@@ -341,24 +362,6 @@ def pay(application, *, request):
         idempotency_key=f"application-{application.pk}-fee-{application.fee_amount}-{attempt}")
 
 
-def payment_status(application):
-    """What the resident and staff see about paying this case."""
-    from smartkoto.payments import queries as payments
-
-    if not application.reference or not application.fee_timing:
-        return None
-    history = payments.payments_for_reference(application.reference)
-    paid = [p for p in history if p.status in ("succeeded", "partially_refunded", "refunded")]
-    return {
-        "payments": history,
-        "paid": payments.is_paid(application.reference) or any(p.status == "refunded" for p in paid),
-        "paid_payment": paid[0] if paid else None,
-        "paid_amount": payments.paid_amount(application.reference),
-        "refunded": sum(p.refunded_yen for p in paid),
-        "open": payments.open_payment_for_reference(application.reference, application.applicant),
-    }
-
-
 def _payment_event(application, payment, outcome, amount):
     """Record a payment outcome on the case once (signals may repeat)."""
     if CaseEvent.objects.filter(application=application, kind=CaseEvent.Kind.PAYMENT, payment_id=str(payment.public_id),
@@ -368,27 +371,33 @@ def _payment_event(application, payment, outcome, amount):
                                     payment_outcome=outcome, amount_yen=amount)
 
 
-def payment_succeeded(payment, reference):
+def _signalled(reference, actor):
+    """The case a payment signal is about, locked; only the system actor of the verified signal may apply it."""
+    application = Application.objects.select_for_update().filter(reference=reference).first()
+    if application is not None:
+        policy.check(actor, "case.payment_signal", application)
+    return application
+
+
+def payment_succeeded(payment, reference, *, actor):
     """payments.signals.payment_succeeded: the provider captured the money (verified webhook or poll)."""
     from smartkoto.payments import queries as payments
 
     with transaction.atomic():
-        application = Application.objects.select_for_update().filter(reference=reference).first()
+        application = _signalled(reference, actor)
         if application is None or not payments.is_paid(reference):
             return None
         _payment_event(application, payment, "succeeded", payment.captured_yen or payment.amount_yen)
         if application.status == Status.AWAITING_PAYMENT and payments.paid_amount(reference) >= application.fee_amount:
-            previous = application.status
             target = Status.COMPLETED if application.decided_at else Status.RECEIVED
-            workflow.check(previous, target, workflow.PAYMENT)
-            application.status = target
+            previous = WF.apply(application, target, by=PAYMENT)
             application.paid_at = timezone.now()
             if target == Status.COMPLETED:
                 application.completed_at = timezone.now()
             application.save(update_fields=["status", "paid_at", "completed_at", "updated_at"])
             CaseEvent.objects.create(application=application, kind=CaseEvent.Kind.STATUS, from_status=previous, to_status=target,
                                      payment_id=str(payment.public_id))
-            audit.record("applications.paid", actor_kind="system", target=application, department_code=application.department_code,
+            audit.record("applications.paid", actor=actor, target=application, department_code=application.department_code,
                           detail={"payment": str(payment.public_id), "amount_yen": payment.captured_yen, "to": target})
         elif application.paid_at is None:
             application.paid_at = timezone.now()
@@ -396,9 +405,9 @@ def payment_succeeded(payment, reference):
     return application
 
 
-def payment_failed(payment, reference):
+def payment_failed(payment, reference, *, actor):
     with transaction.atomic():
-        application = Application.objects.select_for_update().filter(reference=reference).first()
+        application = _signalled(reference, actor)
         if application is None:
             return None
         last = application.events.filter(kind=CaseEvent.Kind.PAYMENT, payment_id=str(payment.public_id)).order_by("-created_at", "-pk").first()
@@ -408,13 +417,13 @@ def payment_failed(payment, reference):
     return application
 
 
-def payment_refunded(payment, reference):
+def payment_refunded(payment, reference, *, actor):
     with transaction.atomic():
-        application = Application.objects.select_for_update().filter(reference=reference).first()
+        application = _signalled(reference, actor)
         if application is None:
             return None
         # one event per refunded total of this payment, so a repeated signal adds nothing
         if _payment_event(application, payment, "refunded", payment.refunded_yen):
-            audit.record("applications.payment_refunded", actor_kind="system", target=application, department_code=application.department_code,
+            audit.record("applications.payment_refunded", actor=actor, target=application, department_code=application.department_code,
                           detail={"payment": str(payment.public_id), "refunded_yen": payment.refunded_yen})
     return application

@@ -7,6 +7,7 @@ from django.utils.translation import override
 from django_tasks import task
 
 from smartkoto.core.i18n import tr
+from smartkoto.municipality import queries as municipality
 
 
 @task()
@@ -18,14 +19,15 @@ def send_receipt(application_id):
     application = Application.objects.select_related("procedure", "form_version").get(pk=application_id)
     if application.receipt_emailed_at or not application.applicant_email:
         return "skipped"
+    ja, en = municipality.name("ja"), municipality.name("en")
     with override("ja"):
-        subject = f"【江東区】申請を受け付けました（受付番号 {application.reference}）"
+        subject = f"【{ja}】申請を受け付けました（受付番号 {application.reference}）"
         body = (
             f"{application.applicant_name} 様\n\n"
             f"次の申請を受け付けました。\n手続: {tr(application.procedure.name, 'ja')}\n受付番号: {application.reference}\n"
             f"手数料: {application.fee_amount:,}円\n\n申請状況はこちらで確認できます。\n"
             f"{_base()}/applications/\n\n"
-            f"We have received your application.\nProcedure: {tr(application.procedure.name, 'en')}\nReference: {application.reference}\n\n江東区 Koto City"
+            f"We have received your application.\nProcedure: {tr(application.procedure.name, 'en')}\nReference: {application.reference}\n\n{ja} {en}"
         )
     email = EmailMessage(subject, body, to=[application.applicant_email])
     email.attach(f"receipt-{application.reference}.pdf", pdf.receipt(application), "application/pdf")
@@ -43,12 +45,13 @@ def notify_resident(event_id):
     application = event.application
     if not application.applicant_email:
         return "skipped"
+    ja, en = municipality.name("ja"), municipality.name("en")
     with override("ja"):
-        subject = f"【江東区】申請の状況が更新されました（受付番号 {application.reference}）"
+        subject = f"【{ja}】申請の状況が更新されました（受付番号 {application.reference}）"
     body = (
         f"{application.applicant_name} 様\n\n申請（{tr(application.procedure.name, 'ja')}、受付番号 {application.reference}）に更新があります。\n"
         f"内容は申請状況のページで確認してください。\n{_base()}/applications/\n\n"
-        f"There is an update on your application {application.reference}. Please see the status page.\n\n江東区 Koto City"
+        f"There is an update on your application {application.reference}. Please see the status page.\n\n{ja} {en}"
     )
     EmailMessage(subject, body, to=[application.applicant_email]).send()
     return "sent"

@@ -1,8 +1,13 @@
-"""Which status may follow which (申請の状態遷移), as one table. Every change is appended to the case history."""
+"""Which status may follow which (申請の状態遷移), as one table with the party that may make each move.
+`WF.apply` (inside a service) is the only code that changes an application's status; every change is
+appended to the case history."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from smartkoto.core import workflow
+from smartkoto.core.workflow import PAYMENT, RESIDENT, STAFF, TransitionNotAllowed  # noqa: F401  (part of this module's surface)
 
 
 class Status(models.TextChoices):
@@ -17,12 +22,8 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", _("withdrawn")
 
 
-STAFF = "staff"
-RESIDENT = "resident"
-PAYMENT = "payment"  # only the verified payment signal (payments.signals.payment_succeeded)
-
-# (from, to): who may make the move
-TRANSITIONS = {
+# PAYMENT: only the verified payment signal (payments.signals.payment_succeeded)
+WF = workflow.register(workflow.Workflow("application", {
     (Status.DRAFT, Status.RECEIVED): RESIDENT,
     (Status.RECEIVED, Status.IN_REVIEW): STAFF,
     (Status.RECEIVED, Status.WITHDRAWN): RESIDENT,
@@ -37,10 +38,15 @@ TRANSITIONS = {
     (Status.AWAITING_PAYMENT, Status.RECEIVED): PAYMENT,
     (Status.APPROVED, Status.AWAITING_PAYMENT): STAFF,
     (Status.AWAITING_PAYMENT, Status.COMPLETED): PAYMENT,
-}
+}), states=Status.values)
+
 DECIDED = (Status.APPROVED, Status.REJECTED, Status.COMPLETED)
 OPEN = (Status.RECEIVED, Status.IN_REVIEW, Status.WAITING_FOR_RESIDENT)
 WAITING_FOR_PAYMENT = (Status.AWAITING_PAYMENT,)
+FEE_CAN_BE_SET = (Status.RECEIVED, Status.IN_REVIEW, Status.WAITING_FOR_RESIDENT, Status.APPROVED)
+"""A pay-after-approval case's fee may be set (or changed) while the case is open or approved, before payment."""
+AFTER_APPROVAL = "after_approval"
+
 ACTION_LABELS = {
     Status.IN_REVIEW: _("Start review"),
     Status.WAITING_FOR_RESIDENT: _("Ask the resident for more information"),
@@ -51,18 +57,6 @@ ACTION_LABELS = {
 }
 
 
-class TransitionNotAllowed(Exception):
-    pass
-
-
-def allowed(current, target, actor):
-    return TRANSITIONS.get((current, target)) == actor
-
-
-def next_for_staff(current):
-    return [to for (frm, to), who in TRANSITIONS.items() if frm == current and who == STAFF]
-
-
-def check(current, target, actor):
-    if not allowed(current, target, actor):
-        raise TransitionNotAllowed(f"{current} → {target} is not allowed for {actor}")
+def fee_open(application):
+    """The state part of "staff may set the fee": a pay-after-approval case not yet paid or closed."""
+    return application.fee_timing == AFTER_APPROVAL and application.status in FEE_CAN_BE_SET

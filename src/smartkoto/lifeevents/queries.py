@@ -223,7 +223,7 @@ def part_statuses(bundle, *, actor):
     """[(part, procedure, application or None)]: the resident follows every part of the bundle."""
     policy.check(actor, "bundle.view", bundle)
     references = [p.application_reference for p in bundle.parts.all() if p.application_reference]
-    submitted = {a.reference: a for a in applications.for_resident(bundle.owner).filter(reference__in=references)}
+    submitted = {a.reference: a for a in applications.for_resident(actor=actor).filter(reference__in=references)}
     return [(part, procedures.get(part.procedure_slug), submitted.get(part.application_reference)) for part in bundle.parts.all()]
 
 

@@ -1,54 +1,25 @@
 """The resident's side: start, one question group per page, check answers, declare and submit, the receipt;
-then "my applications" with the status timeline, replies, withdrawal and downloads."""
+then "my applications" with the status timeline, replies, withdrawal and downloads.
 
-import uuid
+Who may open what is `permissions.py` (asked through `queries.application`): the owning resident, or the
+guest session that started or resumed the draft (`core.guest`)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from smartkoto.core.downloads import download, download_file
 from smartkoto.core.i18n import tr
+from smartkoto.core.steps import Steps
 from smartkoto.procedures import queries as procedures
 
-from .. import pdf, services
+from .. import pdf, queries, services
 from ..forms import DeclarationForm, GuestLinkForm, RespondForm
-from ..models import Application, Attachment
 from ..workflow import Status
-
-GUEST_KEY = "guest_applications"
-
-
-def _is_resident(user):
-    return user.is_authenticated and user.kind == "resident"
-
-
-def _grant(request, application):
-    if application.applicant_id is None:
-        owned = request.session.get(GUEST_KEY, [])
-        if str(application.public_id) not in owned:
-            request.session[GUEST_KEY] = owned[-49:] + [str(application.public_id)]
-
-
-def _owned(request, public_id):
-    """The application if it is this person's; otherwise 404, so guessing ids reveals nothing."""
-    try:
-        key = uuid.UUID(str(public_id))
-    except ValueError:
-        raise Http404 from None
-    application = Application.objects.select_related("procedure", "procedure__department", "form_version").filter(public_id=key).first()
-    if application is None:
-        raise Http404
-    if application.applicant_id is not None:
-        if request.user.is_authenticated and request.user.pk == application.applicant_id:
-            return application
-        raise Http404
-    if str(application.public_id) in request.session.get(GUEST_KEY, []):
-        return application
-    raise Http404
 
 
 def _crumbs(*extra):
@@ -56,20 +27,18 @@ def _crumbs(*extra):
     return crumbs + list(extra)
 
 
-def _step_ids(application):
-    return [s["id"] for s in procedures.steps(application.form_version.definition)]
+def _steps(application):
+    return Steps(s["id"] for s in procedures.steps(application.form_version.definition))
 
 
 def start(request, slug):
     procedure = procedures.get(slug)
     if procedure is None or procedures.live_version(procedure) is None:
         raise Http404
-    profile = getattr(request.user, "profile", None) if _is_resident(request.user) else None
-    level = profile.assurance_level if profile else 0
+    level = request.actor.assurance_level
     if request.method == "POST" and level >= procedure.assurance_level:
-        application = services.start(procedure, request=request)
-        _grant(request, application)
-        return redirect("applications:step", application.public_id, _step_ids(application)[0])
+        application = services.start(procedure, actor=request.actor)
+        return redirect("applications:step", application.public_id, _steps(application).first)
     return render(request, "applications/start.html", {
         "procedure": procedure, "level": level, "enough": level >= procedure.assurance_level,
         "sign_in_url": reverse("identity:sign_in") + "?next=" + request.path,
@@ -85,15 +54,15 @@ def _existing_files(application, step_id):
 
 
 def step(request, public_id, step_id):
-    application = _owned(request, public_id)
+    application = queries.application(public_id, actor=request.actor, action="draft.edit")
     if not application.is_draft:
         return redirect("applications:detail", application.public_id)
     definition = application.form_version.definition
     current = procedures.step_by_id(definition, step_id)
-    if current is None:
+    steps = _steps(application)
+    if current is None or step_id not in steps:
         raise Http404
-    ids = _step_ids(application)
-    profile = getattr(request.user, "profile", None) if _is_resident(request.user) else None
+    profile = request.actor.profile
     answers = dict(application.answers)
     partial = (answers.get("_partial") or {}).get(step_id)
     if partial and not current.get("repeat"):
@@ -103,13 +72,13 @@ def step(request, public_id, step_id):
     if request.method == "POST":
         if request.POST.get("action") == "autosave" and not current.get("repeat"):
             raw = {f["name"]: request.POST.get(f["name"], "") for f in current["fields"] if f["type"] not in ("file", "checkbox")}
-            services.autosave(application, step_id, raw)
+            services.autosave(application, step_id, raw, actor=request.actor)
             return JsonResponse({"saved": True})
         page = procedures.StepPage(current, answers=application.answers, profile=profile, data=request.POST, files=request.FILES,
                                    existing_files=_existing_files(application, step_id))
         if page.is_valid():
             try:
-                services.save_step(application, step_id, page, request=request)
+                services.save_step(application, step_id, page, actor=request.actor)
             except ValidationError as exc:
                 for form in page.forms:
                     for name, formfield in form.fields.items():
@@ -123,14 +92,16 @@ def step(request, public_id, step_id):
                 if request.POST.get("action") == "save_and_leave":
                     messages.success(request, _("Your answers are saved."))
                     return redirect("applications:saved", application.public_id)
-                index = ids.index(step_id)
-                if returning or index + 1 >= len(ids):
+                following = steps.next(step_id)
+                if returning or following is None:
                     return redirect("applications:check", application.public_id)
-                return redirect("applications:step", application.public_id, ids[index + 1])
-    index = ids.index(step_id)
-    back = reverse("applications:step", args=[application.public_id, ids[index - 1]]) if index else reverse("procedures:detail", args=[application.procedure.slug])
+                return redirect("applications:step", application.public_id, following)
+    previous = steps.previous(step_id)
+    back = (reverse("applications:step", args=[application.public_id, previous]) if previous
+            else reverse("procedures:detail", args=[application.procedure.slug]))
+    position, count = steps.position(step_id)
     return render(request, "applications/step.html", {
-        "application": application, "procedure": application.procedure, "page": page, "step": current, "position": index + 1, "count": len(ids),
+        "application": application, "procedure": application.procedure, "page": page, "step": current, "position": position, "count": count,
         "form": page.errors, "returning": returning, "back": back,
         "breadcrumbs": _crumbs({"label": tr(application.procedure.name), "url": reverse("procedures:detail", args=[application.procedure.slug])},
                                {"label": tr(current["title"])}),
@@ -138,10 +109,10 @@ def step(request, public_id, step_id):
 
 
 def check(request, public_id):
-    application = _owned(request, public_id)
+    application = queries.application(public_id, actor=request.actor, action="draft.edit")
     if not application.is_draft:
         return redirect("applications:detail", application.public_id)
-    missing = services.missing_step(application)
+    missing = queries.missing_step(application, actor=request.actor)
     if missing:
         return redirect("applications:step", application.public_id, missing)
     live = procedures.live_version(application.procedure)
@@ -157,13 +128,13 @@ def check(request, public_id):
 
 
 def declare(request, public_id):
-    application = _owned(request, public_id)
+    application = queries.application(public_id, actor=request.actor, action="application.submit")
     if not application.is_draft:
         return redirect("applications:done", application.public_id)
     form = DeclarationForm(request.POST or None, initial={"submission": application.public_id})
     if request.method == "POST" and form.is_valid():
         try:
-            services.submit(application, request=request)
+            services.submit(application, actor=request.actor)
         except services.Incomplete as exc:
             return redirect("applications:step", application.public_id, exc.step_id)
         return redirect("applications:done", application.public_id)
@@ -176,21 +147,21 @@ def declare(request, public_id):
 
 
 def done(request, public_id):
-    application = _owned(request, public_id)
+    application = queries.application(public_id, actor=request.actor)
     if application.is_draft:
         return redirect("applications:check", application.public_id)
     return render(request, "applications/done.html", {
-        "application": application, "procedure": application.procedure, "payment": services.payment_status(application),
+        "application": application, "procedure": application.procedure, "payment": queries.payment_status(application, actor=request.actor),
         "breadcrumbs": _crumbs({"label": _("Application sent")}),
     })
 
 
 def saved(request, public_id):
     """After "save and come back later": signed-in residents find it in My applications; guests can get a link."""
-    application = _owned(request, public_id)
+    application = queries.application(public_id, actor=request.actor, action="draft.edit")
     form = GuestLinkForm(request.POST or None, initial={"email": application.guest_email})
     if request.method == "POST" and application.applicant_id is None and form.is_valid():
-        services.send_resume_link(application, form.cleaned_data["email"], request=request,
+        services.send_resume_link(application, form.cleaned_data["email"], actor=request.actor,
                                   build_url=lambda token: request.build_absolute_uri(reverse("applications:resume", args=[token])))
         messages.success(request, _("We emailed you a link to continue. It works once."))
         return redirect("applications:saved", application.public_id)
@@ -202,18 +173,17 @@ def saved(request, public_id):
 
 def resume(request, token):
     if request.method == "POST":
-        application = services.resume(token, request=request)
+        application = services.resume(token, actor=request.actor)
         if application is None:
             return render(request, "applications/resume_invalid.html", {"breadcrumbs": _crumbs({"label": _("Continue an application")})}, status=404)
-        _grant(request, application)
         return redirect("applications:check", application.public_id)
     return render(request, "applications/resume.html", {"token": token, "breadcrumbs": _crumbs({"label": _("Continue an application")})})
 
 
 def my_applications(request):
-    if not _is_resident(request.user):
+    if not request.actor.is_resident:
         return redirect(reverse("identity:sign_in") + "?next=" + request.path)
-    applications = Application.objects.filter(applicant=request.user).select_related("procedure").order_by("-created_at")
+    applications = list(queries.mine(actor=request.actor))
     return render(request, "applications/my_list.html", {
         "awaiting_payment": [a for a in applications if a.awaiting_payment],
         "drafts": [a for a in applications if a.is_draft], "submitted": [a for a in applications if not a.is_draft],
@@ -222,7 +192,7 @@ def my_applications(request):
 
 
 def detail(request, public_id):
-    application = _owned(request, public_id)
+    application = queries.application(public_id, actor=request.actor)
     if application.is_draft:
         return redirect("applications:check", application.public_id)
     events = [e for e in application.events.select_related("actor").prefetch_related("attachments") if e.visible_to_resident]
@@ -232,8 +202,7 @@ def detail(request, public_id):
         if respond_form.is_valid():
             uploads = [respond_form.cleaned_data["document"]] if respond_form.cleaned_data.get("document") else []
             try:
-                services.validate_uploads(uploads)
-                services.respond(application, respond_form.cleaned_data["text"], uploads, request=request)
+                services.respond(application, respond_form.cleaned_data["text"], uploads, actor=request.actor)
             except ValidationError as exc:
                 respond_form.add_error("document", exc.messages[0])
             else:
@@ -242,19 +211,19 @@ def detail(request, public_id):
     return render(request, "applications/detail.html", {
         "application": application, "procedure": application.procedure, "events": events, "form": respond_form,
         "summary": procedures.summary(application.form_version.definition, application.answers),
-        "can_withdraw": application.status == Status.RECEIVED, "decided": application.decided_at is not None,
-        "payment": services.payment_status(application),
+        "can_withdraw": queries.can_withdraw(application, actor=request.actor), "decided": application.decided_at is not None,
+        "payment": queries.payment_status(application, actor=request.actor),
         "breadcrumbs": _crumbs({"label": _("My applications"), "url": reverse("applications:mine")}, {"label": application.reference}),
     })
 
 
 def withdraw(request, public_id):
-    application = _owned(request, public_id)
-    if application.status != Status.RECEIVED:
+    application = queries.application(public_id, actor=request.actor, action="application.withdraw")
+    if not queries.can_withdraw(application, actor=request.actor):
         messages.error(request, _("This application can no longer be withdrawn online: the ward has started processing it. Please contact the department."))
         return redirect("applications:detail", application.public_id)
     if request.method == "POST":
-        services.withdraw(application, request=request)
+        services.withdraw(application, actor=request.actor)
         messages.success(request, _("Your application was withdrawn."))
         return redirect("applications:detail", application.public_id)
     return render(request, "applications/withdraw.html", {
@@ -267,55 +236,44 @@ def withdraw(request, public_id):
 def pay(request, public_id):
     """Send the resident to pay the case's fee. The amount is the case's own (server-side); the browser sends
     nothing but the button. A repeated POST resumes the same unfinished payment."""
-    application = _owned(request, public_id)
+    application = queries.application(public_id, actor=request.actor, action="application.pay")
     try:
-        payment = services.pay(application, request=request)
+        payment = services.pay(application, actor=request.actor)
     except services.PaymentNotPossible:
         messages.info(request, _("There is nothing to pay for this application now."))
         return redirect("applications:detail", application.public_id)
+    from smartkoto.payments import services as payment_services
+
     if payment.payer_id is None:
-        from smartkoto.payments import services as payment_services
-
         payment_services.allow_guest(request.session, payment)
-    from smartkoto.payments.services import checkout_url
-
-    return redirect(checkout_url(payment))
+    return redirect(payment_services.checkout_url(payment))
 
 
-def _pdf_response(data, filename):
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+def private(response):
     response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
 def receipt(request, public_id):
-    application = _owned(request, public_id)
+    application = queries.application(public_id, actor=request.actor)
     if application.is_draft:
         raise Http404
-    return _pdf_response(pdf.receipt(application), f"receipt-{application.reference}.pdf")
+    return private(download(pdf.receipt(application), f"receipt-{application.reference}.pdf", "application/pdf"))
 
 
 def decision(request, public_id):
-    application = _owned(request, public_id)
+    application = queries.application(public_id, actor=request.actor)
     if application.decided_at is None:
         raise Http404
-    return _pdf_response(pdf.decision_letter(application), f"decision-{application.reference}.pdf")
+    return private(download(pdf.decision_letter(application), f"decision-{application.reference}.pdf", "application/pdf"))
 
 
 def attachment(request, public_id, attachment_id):
-    application = _owned(request, public_id)
-    item = Attachment.objects.filter(application=application, public_id=attachment_id).first()
-    if item is None:
-        raise Http404
-    return file_response(item)
+    application = queries.application(public_id, actor=request.actor)
+    return file_response(queries.attachment(application, attachment_id, actor=request.actor))
 
 
 def file_response(item):
-    with item.file.open("rb") as handle:
-        data = handle.read()
-    response = HttpResponse(data, content_type=item.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{item.original_name}"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    """A resident's file, to be saved (never shown inline), under its original name (RFC 6266)."""
+    return private(download_file(item.file.open("rb"), item.original_name, item.content_type))
