@@ -4,12 +4,15 @@ import pytest
 
 from smartkoto.counters import services
 from tests.core.test_translations import japanese_in
+from smartkoto.core.actor import Actor
+
+AT_KIOSK = {"actor": Actor.anonymous(), "kiosk": "honchosha"}  # the enrolled lobby kiosk of the main office
 
 pytestmark = pytest.mark.django_db
 
 
 def test_english_counter_pages_show_no_japanese(client, ido):
-    ticket = services.issue_ticket(ido)
+    ticket = services.issue_ticket(ido, **AT_KIOSK)
     for path in ("/en/counters/", "/en/counters/honchosha/", "/en/counters/honchosha/kiosk/",
                  "/en/counters/honchosha/display/", f"/en/counters/t/{ticket.token}/",
                  f"/en/counters/honchosha/kiosk/{ticket.token}/"):

@@ -10,6 +10,7 @@ class AppointmentsConfig(AppConfig):
     def ready(self):
         from smartkoto.core import navigation, openapi
 
+        from . import workflow  # noqa: F401  (registers the booking workflow)
         from .api import OPENAPI_PATHS, OPENAPI_SCHEMAS
 
         navigation.register("public", "appointments:index", _("Book an appointment"), order=30)

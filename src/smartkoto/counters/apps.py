@@ -10,6 +10,7 @@ class CountersConfig(AppConfig):
     def ready(self):
         from smartkoto.core import navigation, openapi
 
+        from . import workflow  # noqa: F401  (registers the ticket workflow)
         from .api import OPENAPI_PATHS, OPENAPI_SCHEMAS
 
         navigation.register("public", "counters:index", _("Counter congestion"), order=35)
