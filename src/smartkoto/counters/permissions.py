@@ -55,6 +55,13 @@ def _(actor, counter_type_or_ticket):
     return acts_in_department(actor, counter_type_or_ticket, *DEPARTMENT_ROLES)
 
 
+@policy.rule("desk.check_in")
+def _(actor, office):
+    """Check in at the desk: staff working a queue of this office (the booking's own department is then
+    checked by the appointments policy)."""
+    return any(actor.has_role(*DEPARTMENT_ROLES, department=code) for code in served_departments(office))
+
+
 @policy.rule("kiosk.use")
 def _(actor, kiosk):
     return bool(kiosk.enrolled_office) and kiosk.enrolled_office == kiosk.office_code

@@ -2,8 +2,6 @@
 `permissions.py`, made through the ticket table (`workflow.py`), audited, and bumps the office's queue
 version so live pages refresh."""
 
-import dataclasses
-
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce
@@ -11,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartkoto.core import audit
-from smartkoto.core.actor import SYSTEM
+from smartkoto.core.actor import SYSTEM, Actor
 from smartkoto.core.workflow import RESIDENT, STAFF, TransitionNotAllowed
 
 from .models import CounterType, QueueState, Ticket, TicketEvent, TicketSequence
@@ -186,8 +184,10 @@ def check_in(office, reference, *, actor, kiosk=None):
 
     if kiosk is not None:
         policy.check(actor, "kiosk.use", _kiosk(office, kiosk))
-        booker = dataclasses.replace(actor, kind=SYSTEM, user=None, label=f"kiosk:{office.code}")
+        booker = Actor(SYSTEM, label=f"kiosk:{office.code}", request_id=actor.request_id,
+                       client_address=actor.client_address, language=actor.language)
     else:
+        policy.check(actor, "desk.check_in", office)
         booker = actor
     booking = appointments.booking_for_check_in(reference or "", actor=booker)
     if booking is None:
