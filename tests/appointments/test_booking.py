@@ -11,6 +11,7 @@ from smartkoto.appointments import services, tasks
 from smartkoto.appointments.models import Booking, Slot
 from smartkoto.appointments.services import BookingRefused
 from smartkoto.core.actor import Actor
+from smartkoto.core.roles import Role
 
 PUBLIC = Actor.anonymous()
 
@@ -211,7 +212,7 @@ def test_staggered_opening_lets_the_older_group_book_first(make_resident, bookin
 
 def test_walk_in_takes_the_current_slot(make_staff, service, honchosha, frozen_now):
     frozen_now(date(2026, 12, 2), time(10, 5))
-    clerk = Actor.for_user(make_staff("clerk", "kumin", "counter_clerk"))
+    clerk = Actor.for_user(make_staff("clerk", "kumin", Role.COUNTER_CLERK))
     booking = services.walk_in(service, honchosha, actor=clerk, name="来庁 太郎", procedures=["tenkyo"])
     start = timezone.localtime(booking.slot.starts_at, services.TOKYO)
     assert start.time() == time(10, 0) and booking.source == Booking.Source.WALK_IN
@@ -222,7 +223,7 @@ def test_capacity_override_keeps_existing_bookings(make_resident, make_staff, se
     day = timezone.localtime(first_slot.starts_at, services.TOKYO).date()
     book(make_resident(), first_slot)
     book(make_resident(), first_slot)
-    manager = Actor.for_user(make_staff("manager", "kumin", "department_manager"))
+    manager = Actor.for_user(make_staff("manager", "kumin", Role.DEPARTMENT_MANAGER))
     kept = services.set_capacity(service, honchosha, day, 1, actor=manager, reason="研修")
     assert kept == 1
     first_slot.refresh_from_db()

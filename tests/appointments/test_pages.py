@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from smartkoto.appointments import services
 from smartkoto.appointments.models import Booking, Slot
-from smartkoto.core.models import AuditRecord
 from smartkoto.core.actor import Actor
+from smartkoto.core.models import AuditRecord
+from smartkoto.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -133,7 +134,7 @@ def test_ics_download(resident_client, resident, first_slot):
 def test_staff_calendar_day_no_show_and_walk_in(client, make_staff, staff_login, resident, first_slot):
     booking = services.confirm(services.hold(first_slot.pk, actor=Actor.for_user(resident), idempotency_key="x"),
                                actor=Actor.for_user(resident))
-    staff_login(client, make_staff("kumin-clerk", "kumin", "counter_clerk"))
+    staff_login(client, make_staff("kumin-clerk", "kumin", Role.COUNTER_CLERK))
     assert client.get(reverse("appointments_staff:calendar")).status_code == 200
     day = timezone.localtime(first_slot.starts_at, services.TOKYO).date().isoformat()
     day_url_ = reverse("appointments_staff:day", args=["jumin-ido", "honchosha", day])
@@ -143,7 +144,7 @@ def test_staff_calendar_day_no_show_and_walk_in(client, make_staff, staff_login,
     booking.refresh_from_db()
     assert booking.status == "no_show"
     assert AuditRecord.objects.filter(action="appointments.no_show", target_id=str(booking.pk)).exists()
-    staff_login(client, make_staff("kumin-manager", "kumin", "department_manager"))  # places per slot: managers
+    staff_login(client, make_staff("kumin-manager", "kumin", Role.DEPARTMENT_MANAGER))  # places per slot: managers
     response = client.post("/en" + day_url_, {"cap-capacity": "x"})
     assert response.status_code == 400 and "Enter a whole number." in response.content.decode()
     response = client.post(day_url_, {"cap-capacity": "5", "cap-reason": ""})
@@ -153,7 +154,7 @@ def test_staff_calendar_day_no_show_and_walk_in(client, make_staff, staff_login,
 
 
 def test_staff_of_another_department_cannot_open_the_day(client, make_staff, staff_login, first_slot):
-    staff_login(client, make_staff("seiso-case", "seiso", "case_worker"))
+    staff_login(client, make_staff("seiso-case", "seiso", Role.CASE_WORKER))
     day = timezone.localtime(first_slot.starts_at, services.TOKYO).date().isoformat()
     assert client.get(reverse("appointments_staff:day", args=["jumin-ido", "honchosha", day])).status_code == 403
 

@@ -2,6 +2,7 @@
 Kiosk, ticket, display, congestion and desk pages pass axe-core in Japanese and English."""
 
 import pytest
+
 from smartkoto.core.actor import Actor
 
 AT_KIOSK = {"actor": Actor.anonymous(), "kiosk": "honchosha"}  # the enrolled lobby kiosk of the main office

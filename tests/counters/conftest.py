@@ -32,8 +32,9 @@ def cert(queues):
 def clerk(make_staff):
     """A counter clerk of kumin (the department of the ido and cert queues), as an actor."""
     from smartkoto.core.actor import Actor
+    from smartkoto.core.roles import Role
 
-    return Actor.for_user(make_staff("kumin-clerk", "kumin", "counter_clerk"))
+    return Actor.for_user(make_staff("kumin-clerk", "kumin", Role.COUNTER_CLERK))
 
 
 @pytest.fixture(autouse=True)

@@ -6,9 +6,9 @@ from threading import Barrier
 import pytest
 from django.db import connection
 
+from smartkoto.core.actor import Actor
 from smartkoto.counters import services
 from smartkoto.counters.models import Ticket
-from smartkoto.core.actor import Actor
 
 AT_KIOSK = {"actor": Actor.anonymous(), "kiosk": "honchosha"}  # the enrolled lobby kiosk of the main office
 

@@ -7,10 +7,11 @@ import pytest
 from django.urls import reverse as _reverse
 from django.utils import translation
 
+from smartkoto.core.actor import Actor
 from smartkoto.core.models import AuditRecord
+from smartkoto.core.roles import Role
 from smartkoto.counters import services
 from smartkoto.counters.models import Ticket
-from smartkoto.core.actor import Actor
 
 AT_KIOSK = {"actor": Actor.anonymous(), "kiosk": "honchosha"}  # the enrolled lobby kiosk of the main office
 
@@ -60,7 +61,7 @@ def test_a_kiosk_cookie_for_another_office_or_forged_is_refused(client, queues):
 
 
 def test_a_clerk_enrols_a_lobby_tablet_as_the_kiosk(client, queues, make_staff, staff_login):
-    clerk = make_staff("kiosk-clerk", "kumin", "counter_clerk")
+    clerk = make_staff("kiosk-clerk", "kumin", Role.COUNTER_CLERK)
     staff_login(client, clerk)
     response = client.post(_reverse("counters_staff:enrol_kiosk", args=["honchosha"]))
     assert response.status_code == 302
@@ -124,7 +125,7 @@ def test_congestion_history_csv_is_stable_open_data(client, ido):
 
 
 def test_clerk_desk_calls_next_and_every_action_is_audited(client, queues, make_staff, staff_login):
-    staff_login(client, make_staff("kumin-clerk", "kumin", "counter_clerk"))
+    staff_login(client, make_staff("kumin-clerk", "kumin", Role.COUNTER_CLERK))
     home = client.get(reverse("counters_staff:home") + "?office=honchosha&types=ido&window=2")
     assert home.status_code == 302
     desk = home["Location"]
@@ -143,7 +144,7 @@ def test_clerk_desk_calls_next_and_every_action_is_audited(client, queues, make_
 
 
 def test_clerk_of_another_department_has_no_desk(client, queues, make_staff, staff_login):
-    staff_login(client, make_staff("seiso-case", "seiso", "case_worker"))
+    staff_login(client, make_staff("seiso-case", "seiso", Role.CASE_WORKER))
     assert client.get(reverse("counters_staff:home")).status_code == 403
     assert client.post(reverse("counters_staff:action", args=["honchosha"]), {"action": "call_next"}).status_code == 403
 
@@ -154,7 +155,7 @@ def test_figures_for_managers_only(client, queues, make_staff, staff_login, ido,
     services.call_next([ido], "1", actor=clerk)
     services.call_next([ido], "1", actor=clerk)
     services.act(t, "no_show", actor=clerk)
-    manager = make_staff("kumin-manager", "kumin", "department_manager")
+    manager = make_staff("kumin-manager", "kumin", Role.DEPARTMENT_MANAGER)
     staff_login(client, manager)
     body = client.get("/en" + reverse("counters_staff:figures")).content.decode()
     assert 'data-testid="booked-share">50.0%' in body

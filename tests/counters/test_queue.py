@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from smartkoto.core.actor import Actor
 from smartkoto.core.models import AuditRecord
 from smartkoto.counters import queries, services
 from smartkoto.counters.models import Ticket, TicketEvent
-from smartkoto.core.actor import Actor
 
 AT_KIOSK = {"actor": Actor.anonymous(), "kiosk": "honchosha"}  # the enrolled lobby kiosk of the main office
 PUBLIC = Actor.anonymous()

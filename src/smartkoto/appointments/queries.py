@@ -11,7 +11,7 @@ from smartkoto.core.roles import Role
 
 from .models import Booking, Service
 from .permissions import GUEST_KIND, policy
-from .services import TOKYO, _ensure_slots, capacity_for, token_matches
+from .services import TOKYO, _ensure_slots, _capacity_for, token_matches
 
 S = Booking.Status
 
@@ -84,7 +84,7 @@ def staff_day(code, office_code, day, *, actor):
     audit.record("appointments.staff_view_day", actor=actor, target=found, department_code=found.department_code,
                  detail={"office": office.code, "date": day.isoformat()})
     return {"service": found, "office": office, "day": day, "slots": list(_ensure_slots(found, office, day)),
-            "bookings": bookings, "capacity": capacity_for(found, office, day)}
+            "bookings": bookings, "capacity": _capacity_for(found, office, day)}
 
 
 def week_slots(found, office, days, *, actor):

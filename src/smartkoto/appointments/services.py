@@ -47,7 +47,7 @@ def today():
     return timezone.localtime(now(), TOKYO).date()
 
 
-def new_reference():
+def _new_reference():
     return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
 
 
@@ -89,7 +89,7 @@ def _as_time(value):
     return value
 
 
-def capacity_for(service, office, day):
+def _capacity_for(service, office, day):
     override = CapacityOverride.objects.filter(service=service, office=office, date=day).first()
     return override.capacity if override else service.capacity
 
@@ -107,7 +107,7 @@ def _ensure_slots(service, office, day):
     if not times:
         return qs.none()
     if qs.count() < len(times):
-        capacity = capacity_for(service, office, day)
+        capacity = _capacity_for(service, office, day)
         Slot.objects.bulk_create(
             [Slot(service=service, office=office, starts_at=s, ends_at=e, capacity=capacity) for s, e in times],
             ignore_conflicts=True,
@@ -115,7 +115,7 @@ def _ensure_slots(service, office, day):
     return qs.order_by("starts_at")
 
 
-def bookable_window(service):
+def _bookable_window(service):
     """(earliest start, latest start) a resident may book now."""
     earliest = now() + timedelta(hours=service.min_notice_hours)
     last_day = today() + timedelta(days=service.horizon_days)
@@ -128,7 +128,7 @@ def available_days(service, office, *, actor):
     policy.check(actor, "service.read", service)
     _release_expired_holds()
     days = []
-    earliest, latest = bookable_window(service)
+    earliest, latest = _bookable_window(service)
     day = timezone.localtime(earliest, TOKYO).date()
     while day <= latest.date():
         reason = calendar.closure_reason(day, office)
@@ -146,7 +146,7 @@ def open_slots(service, office, day, *, actor):
     """Slots of `day` a resident may still choose (with their places left)."""
     policy.check(actor, "service.read", service)
     _release_expired_holds()
-    earliest, latest = bookable_window(service)
+    earliest, latest = _bookable_window(service)
     return [slot for slot in _ensure_slots(service, office, day) if earliest <= slot.starts_at <= latest]
 
 
@@ -222,7 +222,7 @@ def hold(slot_id, *, actor, idempotency_key):
     if slot is None or not slot.service.active:
         raise BookingRefused("no_slot", _("This time is not available. Please choose another time."))
     service = slot.service
-    earliest, latest = bookable_window(service)
+    earliest, latest = _bookable_window(service)
     if not (earliest <= slot.starts_at <= latest):
         raise BookingRefused("outside_window", _("This time can no longer be booked online. Please choose another time."))
     _wave_for(service, user)
@@ -238,7 +238,7 @@ def hold(slot_id, *, actor, idempotency_key):
             if not taken:
                 raise BookingRefused("full", _("This time has just been fully booked. Please choose another time."))
             booking = Booking.objects.create(
-                reference=new_reference(), service=service, office=slot.office, slot=slot, user=user,
+                reference=_new_reference(), service=service, office=slot.office, slot=slot, user=user,
                 status=S.HELD, hold_expires_at=now() + timedelta(minutes=service.hold_minutes),
                 idempotency_key=idempotency_key or None,
                 contact_email=getattr(getattr(user, "profile", None), "email", "") or "",
@@ -339,7 +339,7 @@ def reschedule(booking, new_slot_id, *, actor):
         if current.slot_id == int(new_slot_id):
             return current
         new_slot = Slot.objects.filter(pk=new_slot_id, service=current.service, office=current.office).first()
-        earliest, latest = bookable_window(current.service)
+        earliest, latest = _bookable_window(current.service)
         if new_slot is None or not (earliest <= new_slot.starts_at <= latest):
             raise BookingRefused("no_slot", _("This time is not available. Please choose another time."))
         if not Slot.objects.filter(pk=new_slot.pk, booked__lt=F("capacity")).update(booked=F("booked") + 1):
@@ -405,7 +405,7 @@ def walk_in(service, office, *, actor, name="", procedures=()):
             if not Slot.objects.filter(pk=slot.pk, booked__lt=F("capacity")).update(booked=F("booked") + 1):
                 continue
             booking = Booking.objects.create(
-                reference=new_reference(), service=service, office=office, slot=slot, user=None,
+                reference=_new_reference(), service=service, office=office, slot=slot, user=None,
                 status=S.CONFIRMED, source=Booking.Source.WALK_IN, walk_in_name=name[:100],
                 procedures=_procedure_list(service, procedures))
             _event(booking, "", S.CONFIRMED, _by(actor), "walk-in")
