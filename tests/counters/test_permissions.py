@@ -144,3 +144,12 @@ def test_the_kiosk_checks_a_booked_resident_in_as_the_system(kiosk_client, ido, 
     assert booking.status == Booking.Status.ATTENDED
     assert booking.events.last().actor == "kiosk:honchosha"
     assert Ticket.objects.get(booking_reference="K7PQ2M9X").source == Ticket.Source.BOOKING
+
+
+def test_the_kiosk_does_not_hold_the_tickets_it_issues(kiosk_client, queues):
+    response = kiosk_client.post(reverse("counters:kiosk", args=["honchosha"]), {"counter": "ido"})
+    assert response.status_code == 302 and kiosk_client.get(response["Location"]).status_code == 200
+    ticket = Ticket.objects.get()
+    kiosk_client.post(reverse("counters:cancel_ticket", args=[ticket.token]))  # the next visitor at the kiosk
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.WAITING

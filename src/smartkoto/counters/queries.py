@@ -307,16 +307,18 @@ def counter_type(office, code, *, actor):
     return CounterType.objects.filter(office=office, code=code, active=True).first()
 
 
-def ticket(token, *, actor, office_code=None):
-    """A ticket by its secret token (from the kiosk's QR code), or None. Opening it makes this browser
-    session the ticket's holder (`core.guest`), who may cancel it."""
+def ticket(token, *, actor, office_code=None, claim=False):
+    """A ticket by its secret token (from the kiosk's QR code), or None. With `claim` (the ticket's own
+    page, opened on the resident's phone) this browser session becomes the ticket's holder
+    (`core.guest`), who may cancel it; the kiosk's "issued" page and the API do not claim."""
     found = Ticket.objects.select_related("counter_type", "office").filter(token=token)
     if office_code is not None:
         found = found.filter(office__code=office_code)
     found = found.first()
     if found is not None:
         policy.check(actor, "queue.read", found)
-        guest.claim(actor, GUEST_KIND, found.token)
+        if claim:
+            guest.claim(actor, GUEST_KIND, found.token)
     return found
 
 

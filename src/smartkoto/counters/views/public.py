@@ -107,7 +107,7 @@ def display(request, office):
 
 def ticket(request, token):
     """The resident's own ticket: number, people ahead, estimated wait; refreshes itself."""
-    ticket = queries.ticket(token, actor=request.actor)
+    ticket = queries.ticket(token, actor=request.actor, claim=True)
     if ticket is None:
         raise Http404
     etag = live.etag_for(ticket.office, "t" + ticket.token[:6])
