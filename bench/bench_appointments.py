@@ -49,6 +49,9 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 from smartkoto.appointments import services
+from smartkoto.core.actor import Actor
+
+PUBLIC = Actor.anonymous()
 from smartkoto.appointments.models import Booking, Service
 from smartkoto.identity.models import AssuranceLevel, ResidentProfile, User
 from smartkoto.municipality.models import Office
@@ -62,7 +65,7 @@ service.offices.add(office)
 day = services.today() + timedelta(days=1)
 while not services.slot_times(service, office, day):
     day += timedelta(days=1)
-list(services.ensure_slots(service, office, day))
+list(services.ensure_slots(service, office, day, actor=PUBLIC))
 existing = {u.username: u for u in User.objects.filter(username__startswith="bench-")}
 new = [User(username=f"bench-{i}", kind="resident") for i in range(residents) if f"bench-{i}" not in existing]
 User.objects.bulk_create(new)

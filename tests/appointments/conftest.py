@@ -51,6 +51,8 @@ def honchosha(koto):
 def first_slot(service, honchosha):
     """A slot on the next business day (real clock), with the service's usual capacity."""
     from smartkoto.appointments import services
+    from smartkoto.core.actor import Actor
 
+    PUBLIC = Actor.anonymous()
     day = next_open_day(services.today(), honchosha)
-    return services.ensure_slots(service, honchosha, day).first()
+    return services.ensure_slots(service, honchosha, day, actor=PUBLIC).first()

@@ -8,6 +8,7 @@ from django.db import connection
 
 from smartkoto.appointments import services
 from smartkoto.appointments.models import Booking, Slot
+from smartkoto.core.actor import Actor
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +32,7 @@ def _race(count, work):
 def test_thirty_residents_racing_for_five_places_get_exactly_five(make_resident, first_slot):
     Slot.objects.filter(pk=first_slot.pk).update(capacity=5)
     residents = [make_resident() for _ in range(30)]
-    results = _race(30, lambda i: services.hold(residents[i], first_slot.pk, idempotency_key=f"r{i}"))
+    results = _race(30, lambda i: services.hold(first_slot.pk, actor=Actor.for_user(residents[i]), idempotency_key=f"r{i}"))
     bookings = [r for r in results if isinstance(r, Booking)]
     assert len(bookings) == 5
     assert set(r for r in results if not isinstance(r, Booking)) == {"full"}
@@ -41,7 +42,7 @@ def test_thirty_residents_racing_for_five_places_get_exactly_five(make_resident,
 
 def test_one_resident_in_ten_tabs_gets_one_booking(resident, first_slot):
     slots = list(Slot.objects.filter(service=first_slot.service, office=first_slot.office)[:10])
-    results = _race(10, lambda i: services.hold(resident, slots[i].pk, idempotency_key=f"tab{i}"))
+    results = _race(10, lambda i: services.hold(slots[i].pk, actor=Actor.for_user(resident), idempotency_key=f"tab{i}"))
     assert len([r for r in results if isinstance(r, Booking)]) == 1
     assert Booking.objects.filter(user=resident, status__in=Booking.ACTIVE).count() == 1
     assert sum(Slot.objects.filter(pk__in=[s.pk for s in slots]).values_list("booked", flat=True)) == 1

@@ -9,7 +9,9 @@ from django.utils import timezone
 
 from smartkoto.appointments import services
 from smartkoto.appointments.models import Booking, Slot
+from smartkoto.core.actor import Actor
 from smartkoto.core.models import AuditRecord
+from smartkoto.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +106,7 @@ def test_invalid_email_on_confirm_is_refused_and_kept(resident_client, first_slo
 
 def test_other_residents_cannot_see_a_booking(client, make_resident, first_slot):
     owner = make_resident()
-    booking = services.hold(owner, first_slot.pk, idempotency_key="mine")
+    booking = services.hold(first_slot.pk, actor=Actor.for_user(owner), idempotency_key="mine")
     client.force_login(make_resident())
     assert client.get(reverse("appointments:booking", args=[booking.reference])).status_code == 404
 
@@ -124,14 +126,15 @@ def test_reschedule_page_moves_the_booking(resident_client, resident, first_slot
 
 
 def test_ics_download(resident_client, resident, first_slot):
-    booking = services.hold(resident, first_slot.pk, idempotency_key="x")
+    booking = services.hold(first_slot.pk, actor=Actor.for_user(resident), idempotency_key="x")
     response = resident_client.get(reverse("appointments:ics", args=[booking.reference]))
     assert response["Content-Type"].startswith("text/calendar") and b"BEGIN:VEVENT" in response.content
 
 
 def test_staff_calendar_day_no_show_and_walk_in(client, make_staff, staff_login, resident, first_slot):
-    booking = services.confirm(services.hold(resident, first_slot.pk, idempotency_key="x"))
-    staff_login(client, make_staff("kumin-clerk", "kumin", "counter_clerk"))
+    booking = services.confirm(services.hold(first_slot.pk, actor=Actor.for_user(resident), idempotency_key="x"),
+                               actor=Actor.for_user(resident))
+    staff_login(client, make_staff("kumin-clerk", "kumin", Role.COUNTER_CLERK))
     assert client.get(reverse("appointments_staff:calendar")).status_code == 200
     day = timezone.localtime(first_slot.starts_at, services.TOKYO).date().isoformat()
     day_url_ = reverse("appointments_staff:day", args=["jumin-ido", "honchosha", day])
@@ -141,6 +144,7 @@ def test_staff_calendar_day_no_show_and_walk_in(client, make_staff, staff_login,
     booking.refresh_from_db()
     assert booking.status == "no_show"
     assert AuditRecord.objects.filter(action="appointments.no_show", target_id=str(booking.pk)).exists()
+    staff_login(client, make_staff("kumin-manager", "kumin", Role.DEPARTMENT_MANAGER))  # places per slot: managers
     response = client.post("/en" + day_url_, {"cap-capacity": "x"})
     assert response.status_code == 400 and "Enter a whole number." in response.content.decode()
     response = client.post(day_url_, {"cap-capacity": "5", "cap-reason": ""})
@@ -150,7 +154,7 @@ def test_staff_calendar_day_no_show_and_walk_in(client, make_staff, staff_login,
 
 
 def test_staff_of_another_department_cannot_open_the_day(client, make_staff, staff_login, first_slot):
-    staff_login(client, make_staff("seiso-case", "seiso", "case_worker"))
+    staff_login(client, make_staff("seiso-case", "seiso", Role.CASE_WORKER))
     day = timezone.localtime(first_slot.starts_at, services.TOKYO).date().isoformat()
     assert client.get(reverse("appointments_staff:day", args=["jumin-ido", "honchosha", day])).status_code == 403
 

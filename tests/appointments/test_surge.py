@@ -30,7 +30,11 @@ from smartkoto.appointments import services
 from smartkoto.appointments.models import Booking, Service, Slot
 from smartkoto.identity.models import AssuranceLevel, ResidentProfile, User
 
+from smartkoto.core.actor import Actor
+
 from .liveserver import Server
+
+PUBLIC = Actor.anonymous()
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
 
@@ -51,7 +55,7 @@ def _setup(honchosha):
     day = services.today() + timedelta(days=1)
     while not services.slot_times(service, honchosha, day):
         day += timedelta(days=1)
-    slots = list(services.ensure_slots(service, honchosha, day))
+    slots = list(services.ensure_slots(service, honchosha, day, actor=PUBLIC))
     assert sum(s.capacity for s in slots) == 100
     users = User.objects.bulk_create([User(username=f"surge-{i}", kind=User.Kind.RESIDENT) for i in range(RESIDENTS)])
     ResidentProfile.objects.bulk_create([

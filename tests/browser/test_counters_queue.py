@@ -3,6 +3,10 @@ Kiosk, ticket, display, congestion and desk pages pass axe-core in Japanese and 
 
 import pytest
 
+from smartkoto.core.actor import Actor
+
+AT_KIOSK = {"actor": Actor.anonymous(), "kiosk": "honchosha"}  # the enrolled lobby kiosk of the main office
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -21,7 +25,7 @@ def test_clerk_calls_next_and_display_and_ticket_page_update(browser, page, site
     from smartkoto.counters.models import CounterType
     from smartkoto.identity.models import User
 
-    services.issue_ticket(CounterType.objects.get(office__code="honchosha", code="ido"))  # A001, someone before us
+    services.issue_ticket(CounterType.objects.get(office__code="honchosha", code="ido"), **AT_KIOSK)  # A001, someone before us
 
     from smartkoto.counters import kiosk_devices
 

@@ -29,11 +29,12 @@ def cert(queues):
 
 
 @pytest.fixture
-def clerk_request(rf, make_staff):
-    request = rf.post("/")
-    request.user = make_staff("kumin-clerk", "kumin", "counter_clerk")
-    request.request_id = "test"
-    return request
+def clerk(make_staff):
+    """A counter clerk of kumin (the department of the ido and cert queues), as an actor."""
+    from smartkoto.core.actor import Actor
+    from smartkoto.core.roles import Role
+
+    return Actor.for_user(make_staff("kumin-clerk", "kumin", Role.COUNTER_CLERK))
 
 
 @pytest.fixture(autouse=True)

@@ -7,9 +7,13 @@ import pytest
 from django.urls import reverse as _reverse
 from django.utils import translation
 
+from smartkoto.core.actor import Actor
 from smartkoto.core.models import AuditRecord
+from smartkoto.core.roles import Role
 from smartkoto.counters import services
 from smartkoto.counters.models import Ticket
+
+AT_KIOSK = {"actor": Actor.anonymous(), "kiosk": "honchosha"}  # the enrolled lobby kiosk of the main office
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +61,7 @@ def test_a_kiosk_cookie_for_another_office_or_forged_is_refused(client, queues):
 
 
 def test_a_clerk_enrols_a_lobby_tablet_as_the_kiosk(client, queues, make_staff, staff_login):
-    clerk = make_staff("kiosk-clerk", "kumin", "counter_clerk")
+    clerk = make_staff("kiosk-clerk", "kumin", Role.COUNTER_CLERK)
     staff_login(client, clerk)
     response = client.post(_reverse("counters_staff:enrol_kiosk", args=["honchosha"]))
     assert response.status_code == 302
@@ -71,47 +75,47 @@ def test_a_clerk_enrols_a_lobby_tablet_as_the_kiosk(client, queues, make_staff, 
     assert Ticket.objects.count() == 1
 
 
-def test_ticket_page_answers_304_until_the_queue_changes(client, ido, clerk_request):
-    mine = services.issue_ticket(ido)
-    services.issue_ticket(ido)
+def test_ticket_page_answers_304_until_the_queue_changes(client, ido, clerk):
+    mine = services.issue_ticket(ido, **AT_KIOSK)
+    services.issue_ticket(ido, **AT_KIOSK)
     url = reverse("counters:ticket", args=[mine.token])
     first = client.get(url)
     assert first.status_code == 200 and "ETag" in first
     assert "A001" in first.content.decode()
     again = client.get(url, headers={"if-none-match": first["ETag"]})
     assert again.status_code == 304 and again.content == b""
-    services.call_next([ido], "2", request=clerk_request)
+    services.call_next([ido], "2", actor=clerk)
     changed = client.get(url + "?fragment=1", headers={"if-none-match": first["ETag"]})
     assert changed.status_code == 200
     body = changed.content.decode()
     assert "<html" not in body and "2" in body and 'data-testid="ticket-called"' in body
 
 
-def test_display_and_congestion_show_the_called_number(client, ido, clerk_request):
-    services.issue_ticket(ido)
-    services.issue_ticket(ido)
-    services.call_next([ido], "4", request=clerk_request)
+def test_display_and_congestion_show_the_called_number(client, ido, clerk):
+    services.issue_ticket(ido, **AT_KIOSK)
+    services.issue_ticket(ido, **AT_KIOSK)
+    services.call_next([ido], "4", actor=clerk)
     display = client.get(reverse("counters:display", args=["honchosha"])).content.decode()
     assert 'data-testid="call-A001"' in display
     congestion = client.get("/en" + reverse("counters:congestion", args=["honchosha"])).content.decode()
     assert "1 person" in congestion and "A001" in congestion and "about" in congestion
 
 
-def test_status_api_with_etag(client, ido, clerk_request):
-    services.issue_ticket(ido)
+def test_status_api_with_etag(client, ido, clerk):
+    services.issue_ticket(ido, **AT_KIOSK)
     response = client.get("/api/counters/offices/honchosha/status")
     data = response.json()
     ido_row = next(c for c in data["counters"] if c["code"] == "ido")
     assert ido_row["waiting"] == 1 and ido_row["wait_max"] >= 5
     assert client.get("/api/counters/offices/honchosha/status", headers={"if-none-match": response["ETag"]}).status_code == 304
-    services.call_next([ido], "1", request=clerk_request)
+    services.call_next([ido], "1", actor=clerk)
     assert client.get("/api/counters/offices/honchosha/status", headers={"if-none-match": response["ETag"]}).status_code == 200
 
 
 def test_congestion_history_csv_is_stable_open_data(client, ido):
     from smartkoto.counters.queries import CONGESTION_HISTORY_FIELDS
 
-    services.issue_ticket(ido)
+    services.issue_ticket(ido, **AT_KIOSK)
     response = client.get("/api/counters/congestion-history.csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     text = response.content.decode("utf-8-sig")
@@ -121,7 +125,7 @@ def test_congestion_history_csv_is_stable_open_data(client, ido):
 
 
 def test_clerk_desk_calls_next_and_every_action_is_audited(client, queues, make_staff, staff_login):
-    staff_login(client, make_staff("kumin-clerk", "kumin", "counter_clerk"))
+    staff_login(client, make_staff("kumin-clerk", "kumin", Role.COUNTER_CLERK))
     home = client.get(reverse("counters_staff:home") + "?office=honchosha&types=ido&window=2")
     assert home.status_code == 302
     desk = home["Location"]
@@ -140,18 +144,18 @@ def test_clerk_desk_calls_next_and_every_action_is_audited(client, queues, make_
 
 
 def test_clerk_of_another_department_has_no_desk(client, queues, make_staff, staff_login):
-    staff_login(client, make_staff("seiso-case", "seiso", "case_worker"))
+    staff_login(client, make_staff("seiso-case", "seiso", Role.CASE_WORKER))
     assert client.get(reverse("counters_staff:home")).status_code == 403
     assert client.post(reverse("counters_staff:action", args=["honchosha"]), {"action": "call_next"}).status_code == 403
 
 
-def test_figures_for_managers_only(client, queues, make_staff, staff_login, ido, clerk_request):
-    t = services.issue_ticket(ido)
-    services.issue_ticket(ido, source=Ticket.Source.BOOKING)
-    services.call_next([ido], "1", request=clerk_request)
-    services.call_next([ido], "1", request=clerk_request)
-    services.no_show(t, request=clerk_request)
-    manager = make_staff("kumin-manager", "kumin", "department_manager")
+def test_figures_for_managers_only(client, queues, make_staff, staff_login, ido, clerk):
+    t = services.issue_ticket(ido, **AT_KIOSK)
+    services.issue_ticket(ido, source=Ticket.Source.BOOKING, **AT_KIOSK)
+    services.call_next([ido], "1", actor=clerk)
+    services.call_next([ido], "1", actor=clerk)
+    services.act(t, "no_show", actor=clerk)
+    manager = make_staff("kumin-manager", "kumin", Role.DEPARTMENT_MANAGER)
     staff_login(client, manager)
     body = client.get("/en" + reverse("counters_staff:figures")).content.decode()
     assert 'data-testid="booked-share">50.0%' in body
@@ -159,7 +163,7 @@ def test_figures_for_managers_only(client, queues, make_staff, staff_login, ido,
     bad = client.get("/en" + reverse("counters_staff:figures") + "?start=2026-02-01&end=2026-01-01")
     assert "The last day must be on or after the first day." in bad.content.decode()
     client.logout()
-    staff_login(client, clerk_request.user)
+    staff_login(client, clerk.user)
     assert client.get(reverse("counters_staff:figures")).status_code == 403
 
 

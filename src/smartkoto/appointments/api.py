@@ -2,13 +2,11 @@
 
 from datetime import date
 
-from django.http import JsonResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, JsonResponse
 
 from smartkoto.core.i18n import tr
 
-from . import services
-from .models import Service
+from . import queries, services
 
 
 def _service(service):
@@ -19,13 +17,15 @@ def _service(service):
 
 
 def service_list(request):
-    return JsonResponse({"services": [_service(s) for s in Service.objects.filter(active=True).prefetch_related("offices")]},
+    return JsonResponse({"services": [_service(s) for s in queries.active_services(actor=request.actor)]},
                         json_dumps_params={"ensure_ascii": False})
 
 
 def availability(request, code):
     """?office=CODE&date=YYYY-MM-DD → the day's slots with places left (closed day: empty list)."""
-    service = get_object_or_404(Service, code=code, active=True)
+    service = queries.service(code, actor=request.actor)
+    if service is None:
+        raise Http404
     office = service.offices.filter(code=request.GET.get("office", "")).first()
     if office is None:
         return JsonResponse({"error": "office", "detail": "unknown office for this service"}, status=400)
@@ -33,7 +33,7 @@ def availability(request, code):
         day = date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
         return JsonResponse({"error": "date", "detail": "date must be YYYY-MM-DD"}, status=400)
-    slots = services.open_slots(service, office, day)
+    slots = services.open_slots(service, office, day, actor=request.actor)
     return JsonResponse({
         "service": service.code, "office": office.code, "office_name": tr(office.name), "date": day.isoformat(),
         "slots": [{"id": s.pk, "starts_at": s.starts_at.astimezone(services.TOKYO).isoformat(),

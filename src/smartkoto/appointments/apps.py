@@ -2,6 +2,14 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _works_here(user):
+    """The staff menu entry: for staff with a department role, and auditors (DX administrators have none)."""
+    from smartkoto.core.actor import Actor
+    from smartkoto.core.roles import DEPARTMENT_ROLES, Role
+
+    return user.is_authenticated and Actor.for_user(user).has_role(*DEPARTMENT_ROLES, Role.AUDITOR)
+
+
 class AppointmentsConfig(AppConfig):
     name = "smartkoto.appointments"
     label = "appointments"
@@ -10,10 +18,11 @@ class AppointmentsConfig(AppConfig):
     def ready(self):
         from smartkoto.core import navigation, openapi
 
+        from . import workflow  # noqa: F401  (registers the booking workflow)
         from .api import OPENAPI_PATHS, OPENAPI_SCHEMAS
 
         navigation.register("public", "appointments:index", _("Book an appointment"), order=30)
         navigation.register("staff", "appointments_staff:calendar", _("Appointments"), order=30,
-                            visible=lambda user: user.is_authenticated and user.has_staff_role())
+                            visible=_works_here)
         openapi.register_paths(OPENAPI_PATHS, schemas=OPENAPI_SCHEMAS,
                                tags=[{"name": "appointments", "description": "Appointment booking (予約)"}])

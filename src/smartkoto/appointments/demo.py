@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from smartkoto.core.i18n import both
-from smartkoto.municipality.models import Office
+from smartkoto.municipality import queries as municipality
 
 from .models import OpeningWave, Service
 from .services import TOKYO
@@ -52,7 +52,7 @@ def load():
         spec = dict(spec)
         offices = spec.pop("offices")
         service, _created = Service.objects.update_or_create(code=spec.pop("code"), defaults=spec)
-        service.offices.set(Office.objects.filter(code__in=offices))
+        service.offices.set(municipality.offices().filter(code__in=offices))
     smartphone = Service.objects.get(code="smartphone-class")
     if not smartphone.waves.exists():
         today = timezone.localtime(timezone.now(), TOKYO).date()

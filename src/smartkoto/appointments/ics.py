@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartkoto.core.i18n import tr
+from smartkoto.municipality import queries as municipality
 
 TOKYO_VTIMEZONE = [
     "BEGIN:VTIMEZONE", "TZID:Asia/Tokyo", "BEGIN:STANDARD", "DTSTART:19700101T000000",
@@ -36,8 +37,6 @@ def _local(dt):
 
 
 def booking_ics(booking, manage_url="", video_url=""):
-    from smartkoto.municipality.models import Office  # noqa: F401  (office is a FK on booking)
-
     cancelled = booking.status == booking.Status.CANCELLED
     description = [_("Reference: %(reference)s") % {"reference": booking.reference}]
     for item in booking.procedures:
@@ -47,7 +46,7 @@ def booking_ics(booking, manage_url="", video_url=""):
     if manage_url:
         description.append(_("Change or cancel: %(url)s") % {"url": manage_url})
     lines = [
-        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Koto City//Smart KOTO appointments//JA",
+        "BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//{_escape(municipality.name('en') or 'municipality')}//Smart KOTO appointments//JA",
         "CALSCALE:GREGORIAN", "METHOD:" + ("CANCEL" if cancelled else "PUBLISH"), *TOKYO_VTIMEZONE,
         "BEGIN:VEVENT",
         f"UID:{booking.reference}@appointments.smartkoto",

@@ -165,6 +165,11 @@ class Booking(models.Model):
     def is_active(self):
         return self.status in self.ACTIVE
 
+    @property
+    def department_code(self):
+        """The department that runs the booked service: its staff act on the booking (permissions.py)."""
+        return self.service.department_code
+
 
 class BookingEvent(models.Model):
     """The booking's history, appended and never edited."""

@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 from smartkoto.core import audit
 from smartkoto.municipality import calendar
 
-from . import workflow
 from .models import Booking, BookingEvent, CapacityOverride, Service, Slot
+from .permissions import policy
+from .workflow import BOOKING, SYSTEM, TransitionNotAllowed, party
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -46,7 +47,7 @@ def today():
     return timezone.localtime(now(), TOKYO).date()
 
 
-def new_reference():
+def _new_reference():
     return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
 
 
@@ -60,6 +61,7 @@ def token_matches(booking, token):
 
 
 def video_link(booking):
+    """The video room of an online consultation (derived from the reference; shown to its owner)."""
     if not booking.service.video_link_base:
         return ""
     return booking.service.video_link_base.rstrip("/") + "/" + salted_hmac("smartkoto.appointments.video", booking.reference).hexdigest()[:20]
@@ -87,20 +89,25 @@ def _as_time(value):
     return value
 
 
-def capacity_for(service, office, day):
+def _capacity_for(service, office, day):
     override = CapacityOverride.objects.filter(service=service, office=office, date=day).first()
     return override.capacity if override else service.capacity
 
 
-def ensure_slots(service, office, day):
-    """The day's slots, created on first use. Returns a queryset (empty on closed days)."""
+def ensure_slots(service, office, day, *, actor):
+    """The day's slots, created on first use. Returns a queryset (empty on closed days). Public."""
+    policy.check(actor, "service.read", service)
+    return _ensure_slots(service, office, day)
+
+
+def _ensure_slots(service, office, day):
     start = datetime.combine(day, time.min, TOKYO)
     qs = Slot.objects.filter(service=service, office=office, starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
     times = slot_times(service, office, day)
     if not times:
         return qs.none()
     if qs.count() < len(times):
-        capacity = capacity_for(service, office, day)
+        capacity = _capacity_for(service, office, day)
         Slot.objects.bulk_create(
             [Slot(service=service, office=office, starts_at=s, ends_at=e, capacity=capacity) for s, e in times],
             ignore_conflicts=True,
@@ -108,7 +115,7 @@ def ensure_slots(service, office, day):
     return qs.order_by("starts_at")
 
 
-def bookable_window(service):
+def _bookable_window(service):
     """(earliest start, latest start) a resident may book now."""
     earliest = now() + timedelta(hours=service.min_notice_hours)
     last_day = today() + timedelta(days=service.horizon_days)
@@ -116,57 +123,68 @@ def bookable_window(service):
     return earliest, latest
 
 
-def available_days(service, office):
+def available_days(service, office, *, actor):
     """[(date, places left, reason closed or "")] for each day in the booking horizon."""
-    release_expired_holds()
+    policy.check(actor, "service.read", service)
+    _release_expired_holds()
     days = []
-    earliest, latest = bookable_window(service)
+    earliest, latest = _bookable_window(service)
     day = timezone.localtime(earliest, TOKYO).date()
     while day <= latest.date():
         reason = calendar.closure_reason(day, office)
         if reason:
             days.append((day, 0, reason))
         else:
-            slots = ensure_slots(service, office, day).filter(starts_at__gte=earliest)
+            slots = _ensure_slots(service, office, day).filter(starts_at__gte=earliest)
             left = slots.aggregate(left=Sum(F("capacity") - F("booked")))["left"] or 0
             days.append((day, left, ""))
         day += timedelta(days=1)
     return days
 
 
-def open_slots(service, office, day):
+def open_slots(service, office, day, *, actor):
     """Slots of `day` a resident may still choose (with their places left)."""
-    release_expired_holds()
-    earliest, latest = bookable_window(service)
-    return [slot for slot in ensure_slots(service, office, day) if earliest <= slot.starts_at <= latest]
+    policy.check(actor, "service.read", service)
+    _release_expired_holds()
+    earliest, latest = _bookable_window(service)
+    return [slot for slot in _ensure_slots(service, office, day) if earliest <= slot.starts_at <= latest]
 
 
 # -- holds and bookings -------------------------------------------------------------------------------
-def release_expired_holds(limit=500):
-    """Give the places of holds past their expiry back. Safe to run from many processes at once."""
+def release_expired_holds(*, actor, limit=500):
+    """Give the places of holds past their expiry back (the scheduled task). Safe to run from many
+    processes at once."""
+    policy.check(actor, "holds.release")
+    return _release_expired_holds(limit)
+
+
+def _release_expired_holds(limit=500):
     expired = list(Booking.objects.filter(status=S.HELD, hold_expires_at__lt=now()).values_list("pk", flat=True)[:limit])
     released = 0
     for pk in expired:
         with transaction.atomic():
-            if Booking.objects.filter(pk=pk, status=S.HELD, hold_expires_at__lt=now()).update(status=S.EXPIRED):
-                booking = Booking.objects.get(pk=pk)
+            booking = Booking.objects.filter(pk=pk).first()
+            if booking is None or not BOOKING.allowed(booking.status, S.EXPIRED, SYSTEM):
+                continue  # confirmed or cancelled meanwhile
+            BOOKING.apply(booking, S.EXPIRED, by=SYSTEM)
+            if Booking.objects.filter(pk=pk, status=S.HELD, hold_expires_at__lt=now()).update(status=booking.status):
                 Slot.objects.filter(pk=booking.slot_id, booked__gt=0).update(booked=F("booked") - 1)
                 BookingEvent.objects.create(booking=booking, from_status=S.HELD, to_status=S.EXPIRED, actor="system")
                 released += 1
     return released
 
 
-def birth_year(user):
+def _birth_year(user):
     profile = getattr(user, "profile", None)
     return profile.birth_date.year if profile is not None and profile.birth_date else None
 
 
-def wave_for(service, user):
+def _wave_for(service, user):
     """The opening wave that lets `user` book now, None when the service has no waves, or refusal."""
     waves = list(service.waves.all())
     if not waves:
         return None
-    year = birth_year(user)
+    year = _birth_year(user)
     mine = [wave for wave in waves if wave.covers(year)]
     if not mine:
         raise BookingRefused("no_group", _("Booking for this service is not open to your group."))
@@ -183,16 +201,17 @@ def _event(booking, from_status, to_status, actor="", note=""):
                                 actor=str(actor)[:150], note=note[:200])
 
 
-def _actor(request, user=None):
-    user = user or getattr(request, "user", None)
-    return user.get_username() if user is not None and user.is_authenticated else "link"
+def _by(actor):
+    """Who made a change, for the booking's history: the user name, a system label, or "link"."""
+    return actor.label if (actor.user is not None or actor.is_system) else "link"
 
 
-def hold(user, slot_id, *, idempotency_key, request=None):
-    """Take one place in a slot for `user`, held for `service.hold_minutes` until confirmed.
-
-    Replaying the same idempotency key returns the booking made the first time.
+def hold(slot_id, *, actor, idempotency_key):
+    """Take one place in a slot for the signed-in resident, held for `service.hold_minutes` until
+    confirmed. Replaying the same idempotency key returns the booking made the first time.
     """
+    policy.check(actor, "booking.create")
+    user = actor.resident
     if idempotency_key:
         earlier = Booking.objects.filter(idempotency_key=idempotency_key).first()
         if earlier is not None:
@@ -203,10 +222,10 @@ def hold(user, slot_id, *, idempotency_key, request=None):
     if slot is None or not slot.service.active:
         raise BookingRefused("no_slot", _("This time is not available. Please choose another time."))
     service = slot.service
-    earliest, latest = bookable_window(service)
+    earliest, latest = _bookable_window(service)
     if not (earliest <= slot.starts_at <= latest):
         raise BookingRefused("outside_window", _("This time can no longer be booked online. Please choose another time."))
-    wave_for(service, user)
+    _wave_for(service, user)
     existing = Booking.objects.filter(user=user, service=service, status__in=Booking.ACTIVE).first()
     if existing is not None:
         raise BookingRefused("already_booked", _("You already have a booking for this service. Change or cancel it instead."), existing)
@@ -219,13 +238,13 @@ def hold(user, slot_id, *, idempotency_key, request=None):
             if not taken:
                 raise BookingRefused("full", _("This time has just been fully booked. Please choose another time."))
             booking = Booking.objects.create(
-                reference=new_reference(), service=service, office=slot.office, slot=slot, user=user,
+                reference=_new_reference(), service=service, office=slot.office, slot=slot, user=user,
                 status=S.HELD, hold_expires_at=now() + timedelta(minutes=service.hold_minutes),
                 idempotency_key=idempotency_key or None,
                 contact_email=getattr(getattr(user, "profile", None), "email", "") or "",
             )
-            _event(booking, "", S.HELD, _actor(request, user))
-            audit.record("appointments.hold", request=request, user=user, target=booking,
+            _event(booking, "", S.HELD, _by(actor))
+            audit.record("appointments.hold", actor=actor, target=booking,
                          department_code=service.department_code, detail={"service": service.code, "slot": slot.pk})
     except IntegrityError:
         if idempotency_key and (earlier := Booking.objects.filter(idempotency_key=idempotency_key, user=user).first()):
@@ -237,7 +256,7 @@ def hold(user, slot_id, *, idempotency_key, request=None):
 
 def _release_slot_holds(slot):
     if Booking.objects.filter(slot=slot, status=S.HELD, hold_expires_at__lt=now()).exists():
-        release_expired_holds()
+        _release_expired_holds()
 
 
 def procedure_choices(service):
@@ -251,28 +270,26 @@ def _procedure_list(service, codes):
     return [{"code": code, "label": by_code[code].get("label", code)} for code in codes if code in by_code]
 
 
-def confirm(booking, *, procedures=(), email="", request=None):
+def confirm(booking, *, actor, procedures=(), email=""):
     """Turn a hold into a booking, send the confirmation (with .ics) and plan the reminder."""
+    policy.check(actor, "booking.manage", booking)
     with transaction.atomic():
-        current = Booking.objects.select_for_update().get(pk=booking.pk)
+        current = Booking.objects.select_for_update().select_related("service").get(pk=booking.pk)
         if current.status == S.CONFIRMED:
             return current  # a double click on "Confirm"
         if current.status != S.HELD:
             raise BookingRefused("not_held", _("This hold has ended. Please choose a time again."))
         if current.hold_expires_at and current.hold_expires_at < now():
-            pass_expired = True
-        else:
-            pass_expired = False
-        if pass_expired:
             raise BookingRefused("expired", _("Your hold ran out before you confirmed. Please choose a time again."))
+        BOOKING.apply(current, S.CONFIRMED, by=party(actor))
         updated = Booking.objects.filter(pk=current.pk, status=S.HELD).update(
-            status=S.CONFIRMED, hold_expires_at=None, procedures=_procedure_list(current.service, procedures),
+            status=current.status, hold_expires_at=None, procedures=_procedure_list(current.service, procedures),
             contact_email=email or current.contact_email, sequence=F("sequence") + 1, updated_at=now())
         if not updated:
             raise BookingRefused("not_held", _("This hold has ended. Please choose a time again."))
         current.refresh_from_db()
-        _event(current, S.HELD, S.CONFIRMED, _actor(request))
-        audit.record("appointments.confirm", request=request, target=current,
+        _event(current, S.HELD, S.CONFIRMED, _by(actor))
+        audit.record("appointments.confirm", actor=actor, target=current,
                      department_code=current.service.department_code, detail={"service": current.service.code})
         _after_commit_notify(current, "confirmed")
     return current
@@ -287,37 +304,42 @@ def _after_commit_notify(booking, kind):
         transaction.on_commit(lambda: tasks.schedule_reminder(booking_id))
 
 
-def cancel(booking, *, request=None, note=""):
-    """Cancel an active booking; its place becomes bookable again at once."""
+def cancel(booking, *, actor, note=""):
+    """Cancel an active booking (its owner, or staff of its department for the resident); its place
+    becomes bookable again at once."""
+    policy.check(actor, "booking.cancel", booking)
     with transaction.atomic():
-        current = Booking.objects.select_for_update().get(pk=booking.pk)
+        current = Booking.objects.select_for_update().select_related("service").get(pk=booking.pk)
         if current.status == S.CANCELLED:
             return current
-        workflow.check(current.status, S.CANCELLED)
-        if not Booking.objects.filter(pk=current.pk, status=current.status).update(
-                status=S.CANCELLED, sequence=F("sequence") + 1, hold_expires_at=None, updated_at=now()):
+        before = BOOKING.apply(current, S.CANCELLED, by=party(actor))
+        if not Booking.objects.filter(pk=current.pk, status=before).update(
+                status=current.status, sequence=F("sequence") + 1, hold_expires_at=None, updated_at=now()):
             raise BookingRefused("changed", _("This booking was changed at the same time. Please look again."))
         Slot.objects.filter(pk=current.slot_id, booked__gt=0).update(booked=F("booked") - 1)
-        _event(current, current.status, S.CANCELLED, _actor(request), note)
-        was_confirmed = current.status == S.CONFIRMED
+        _event(current, before, S.CANCELLED, _by(actor), note)
+        was_confirmed = before == S.CONFIRMED
         current.refresh_from_db()
-        audit.record("appointments.cancel", request=request, target=current,
+        audit.record("appointments.cancel", actor=actor, target=current,
                      department_code=current.service.department_code, detail={"service": current.service.code})
         if was_confirmed:
             _after_commit_notify(current, "cancelled")
     return current
 
 
-def reschedule(booking, new_slot_id, *, request=None):
+def reschedule(booking, new_slot_id, *, actor):
     """Move a confirmed booking to another slot of the same service and office, atomically."""
+    policy.check(actor, "booking.manage", booking)
     with transaction.atomic():
         current = Booking.objects.select_for_update().select_related("service").get(pk=booking.pk)
-        if current.status != S.CONFIRMED:
-            raise BookingRefused("not_confirmed", _("Only a confirmed booking can be changed."))
+        try:
+            BOOKING.apply(current, S.CONFIRMED, by=party(actor))
+        except TransitionNotAllowed:
+            raise BookingRefused("not_confirmed", _("Only a confirmed booking can be changed.")) from None
         if current.slot_id == int(new_slot_id):
             return current
         new_slot = Slot.objects.filter(pk=new_slot_id, service=current.service, office=current.office).first()
-        earliest, latest = bookable_window(current.service)
+        earliest, latest = _bookable_window(current.service)
         if new_slot is None or not (earliest <= new_slot.starts_at <= latest):
             raise BookingRefused("no_slot", _("This time is not available. Please choose another time."))
         if not Slot.objects.filter(pk=new_slot.pk, booked__lt=F("capacity")).update(booked=F("booked") + 1):
@@ -326,82 +348,101 @@ def reschedule(booking, new_slot_id, *, request=None):
         old_slot = current.slot_id
         Booking.objects.filter(pk=current.pk).update(slot=new_slot, sequence=F("sequence") + 1, reminder_sent_for=None, updated_at=now())
         current.refresh_from_db()
-        _event(current, S.CONFIRMED, S.CONFIRMED, _actor(request), f"rescheduled from slot {old_slot}")
-        audit.record("appointments.reschedule", request=request, target=current,
+        _event(current, S.CONFIRMED, S.CONFIRMED, _by(actor), f"rescheduled from slot {old_slot}")
+        audit.record("appointments.reschedule", actor=actor, target=current,
                      department_code=current.service.department_code, detail={"from_slot": old_slot, "to_slot": new_slot.pk})
         _after_commit_notify(current, "rescheduled")
     return current
 
 
-def set_status_by_staff(booking, to_status, *, request):
-    """Staff mark a booking attended or as a no-show (無断キャンセル)."""
+STAFF_MOVES = (S.ATTENDED, S.NO_SHOW, S.CANCELLED)
+"""What the staff day page offers: attended, did not come (無断キャンセル), cancelled for the resident."""
+
+
+def change_status(booking, to_status, *, actor, note=""):
+    """Staff mark a booking attended or as a no-show, or cancel it for the resident.
+
+    Raises `TransitionNotAllowed` when the booking's status does not allow the move.
+    """
+    if to_status == S.CANCELLED:
+        return cancel(booking, actor=actor, note=note)
+    if to_status not in STAFF_MOVES:
+        raise TransitionNotAllowed(BOOKING.name, booking.status, to_status, party(actor))
+    policy.check(actor, "booking.change_status", booking)
+    return _set_status(booking, to_status, actor)
+
+
+def check_in(reference, *, actor):
+    """A booked resident has arrived (desk or lobby kiosk): mark the booking attended. Returns it, or
+    None when no booking has this reference or it cannot be checked in."""
+    booking = Booking.objects.select_related("service").filter(reference=reference).first()
+    if booking is None or booking.status not in (S.CONFIRMED, S.NO_SHOW, S.ATTENDED):
+        return None
+    policy.check(actor, "booking.check_in", booking)
+    return _set_status(booking, S.ATTENDED, actor)
+
+
+def _set_status(booking, to_status, actor):
     with transaction.atomic():
-        current = Booking.objects.select_for_update().get(pk=booking.pk)
+        current = Booking.objects.select_for_update().select_related("service").get(pk=booking.pk)
         if current.status == to_status:
             return current
-        workflow.check(current.status, to_status)
-        Booking.objects.filter(pk=current.pk).update(status=to_status, updated_at=now())
-        _event(current, current.status, to_status, _actor(request))
+        before = BOOKING.apply(current, to_status, by=party(actor))
+        Booking.objects.filter(pk=current.pk, status=before).update(status=current.status, updated_at=now())
+        _event(current, before, to_status, _by(actor))
         current.refresh_from_db()
-        audit.record(f"appointments.{to_status}", request=request, target=current,
+        audit.record(f"appointments.{to_status}", actor=actor, target=current,
                      department_code=current.service.department_code, detail={"service": current.service.code})
     return current
 
 
-def walk_in(service, office, *, request, name="", procedures=()):
+def walk_in(service, office, *, actor, name="", procedures=()):
     """Convert a walk-in visitor into a booking in the current or next slot today that has a place."""
-    slots = ensure_slots(service, office, today()).filter(ends_at__gt=now(), booked__lt=F("capacity"))
+    policy.check(actor, "day.walk_in", service)
+    slots = _ensure_slots(service, office, today()).filter(ends_at__gt=now(), booked__lt=F("capacity"))
     for slot in slots:
         with transaction.atomic():
             if not Slot.objects.filter(pk=slot.pk, booked__lt=F("capacity")).update(booked=F("booked") + 1):
                 continue
             booking = Booking.objects.create(
-                reference=new_reference(), service=service, office=office, slot=slot, user=None,
+                reference=_new_reference(), service=service, office=office, slot=slot, user=None,
                 status=S.CONFIRMED, source=Booking.Source.WALK_IN, walk_in_name=name[:100],
                 procedures=_procedure_list(service, procedures))
-            _event(booking, "", S.CONFIRMED, _actor(request), "walk-in")
-            audit.record("appointments.walk_in", request=request, target=booking,
+            _event(booking, "", S.CONFIRMED, _by(actor), "walk-in")
+            audit.record("appointments.walk_in", actor=actor, target=booking,
                          department_code=service.department_code, detail={"service": service.code, "slot": slot.pk})
             return booking
     raise BookingRefused("full", _("No place is left today for this service at this office."))
 
 
-def set_capacity(service, office, day, capacity, *, request, reason=""):
+def set_capacity(service, office, day, capacity, *, actor, reason=""):
     """Override places per slot for one day. Slots already booked beyond it keep their bookings.
 
     Returns the number of slots that could not be reduced as far as asked.
     """
+    policy.check(actor, "day.set_capacity", service)
+    if capacity < 0:
+        raise BookingRefused("bad_capacity", _("Enter a whole number of places, 0 or more."))
     with transaction.atomic():
         CapacityOverride.objects.update_or_create(service=service, office=office, date=day,
                                                   defaults={"capacity": capacity, "reason": reason[:200]})
-        slots = ensure_slots(service, office, day)
+        slots = _ensure_slots(service, office, day)
         slots.filter(booked__lte=capacity).update(capacity=capacity)
         kept = slots.filter(booked__gt=capacity).update(capacity=F("booked"))
-        audit.record("appointments.capacity_override", request=request, target=service,
+        audit.record("appointments.capacity_override", actor=actor, target=service,
                      department_code=service.department_code,
                      detail={"office": office.code, "date": day.isoformat(), "capacity": capacity, "kept": kept})
     return kept
 
 
-def attach_applications(booking, references, *, request=None):
+def attach_applications(booking, references, *, actor):
     """Link application references (from the applications app) to a booking covering several procedures."""
+    policy.check(actor, "booking.manage", booking)
     with transaction.atomic():
         current = Booking.objects.select_for_update().get(pk=booking.pk)
         linked = list(dict.fromkeys([*current.linked_applications, *references]))
         Booking.objects.filter(pk=current.pk).update(linked_applications=linked)
-        audit.record("appointments.link_applications", request=request, target=current, detail={"count": len(linked)})
+        audit.record("appointments.link_applications", actor=actor, target=current,
+                     department_code=current.department_code, detail={"count": len(linked)})
     current.refresh_from_db()
     return current
-
-
-def staff_day_figures(service, office, day):
-    slots = ensure_slots(service, office, day)
-    return slots.aggregate(capacity=Sum("capacity"), booked=Sum("booked"), slots=Count("id"))
-
-
-def active_bookings(user):
-    return Booking.objects.filter(user=user).filter(Q(status__in=Booking.ACTIVE)).select_related("service", "office", "slot")
-
-
-def base_url():
-    return settings.BASE_URL

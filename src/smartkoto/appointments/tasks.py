@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
+from smartkoto.municipality import queries as municipality
+
 from . import ics
 from .models import Booking
 
@@ -34,7 +36,8 @@ def build_email(booking, kind):
     with translation.override(_language(booking)):
         link = manage_url(booking)
         video = video_link(booking) if booking.status != booking.Status.CANCELLED else ""
-        context = {"booking": booking, "kind": kind, "manage_url": link, "video_url": video}
+        context = {"booking": booking, "kind": kind, "manage_url": link, "video_url": video,
+                   "municipality": municipality.name(), "municipality_phone": municipality.profile()["phone"]}
         subject = render_to_string("appointments/email_subject.txt", context).strip()
         body = render_to_string("appointments/email_body.txt", context)
         message = EmailMessage(subject=subject, body=body, to=[booking.contact_email])
@@ -85,6 +88,8 @@ def schedule_reminder(booking_id):
 
 @task()
 def release_expired_holds():
+    from smartkoto.core.actor import Actor
+
     from .services import release_expired_holds as release
 
-    return release()
+    return release(actor=Actor.system("appointments.release_expired_holds"))

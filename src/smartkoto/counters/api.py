@@ -1,14 +1,12 @@
 """JSON API and open data of the counter queue. Live reads answer 304 while nothing changed."""
 
-import csv
-import io
 from datetime import date, timedelta
 
-from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, JsonResponse
 
-from smartkoto.core.i18n import tr
-from smartkoto.municipality.models import Office
+from smartkoto.core import csvfile
+from smartkoto.core.downloads import download
+from smartkoto.municipality import queries as municipality
 
 from . import live, queries
 from .models import Ticket
@@ -17,16 +15,18 @@ JSON = {"ensure_ascii": False}
 
 
 def offices(request):
-    rows = Office.objects.filter(counter_types__active=True).distinct()
+    rows = queries.public_offices(actor=request.actor)
     return JsonResponse({"offices": [{"code": o.code, "name": o.name} for o in rows]}, json_dumps_params=JSON)
 
 
 def office_status(request, office):
-    office = get_object_or_404(Office, code=office)
+    office = queries.office(office, actor=request.actor, with_queues=False)
+    if office is None:
+        raise Http404
     etag = live.etag_for(office, "j")
     if response := live.not_modified(request, etag):
         return response
-    status = queries.office_status(office)
+    status = queries.office_status(office, actor=request.actor)
     for counter in status["counters"]:
         counter.pop("level", None)
         counter["forecast"] = None
@@ -34,11 +34,13 @@ def office_status(request, office):
 
 
 def ticket(request, token):
-    ticket = get_object_or_404(Ticket.objects.select_related("counter_type", "office"), token=token)
+    ticket = queries.ticket(token, actor=request.actor)
+    if ticket is None:
+        raise Http404
     etag = live.etag_for(ticket.office, "jt" + ticket.token[:6])
     if response := live.not_modified(request, etag):
         return response
-    return live.tag(JsonResponse(queries.ticket_status(ticket), json_dumps_params=JSON), etag)
+    return live.tag(JsonResponse(queries.ticket_status(ticket, actor=request.actor), json_dumps_params=JSON), etag)
 
 
 def _range(request):
@@ -58,13 +60,12 @@ def congestion_history_csv(request):
     span = _range(request)
     if span is None:
         return JsonResponse({"error": "range", "detail": "from/to must be YYYY-MM-DD, from <= to, at most 366 days"}, status=400)
-    office = Office.objects.filter(code=request.GET.get("office", "")).first() if request.GET.get("office") else None
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=queries.CONGESTION_HISTORY_FIELDS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(queries.congestion_history(*span, office=office))
-    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="koto-counter-congestion-{span[0]}-{span[1]}.csv"'
+    office = municipality.office(request.GET["office"]) if request.GET.get("office") else None
+    fields = queries.CONGESTION_HISTORY_FIELDS
+    rows = queries.congestion_history(*span, office=office, actor=request.actor)
+    prefix = municipality.profile()["code"] or "municipality"
+    response = download(csvfile.write(([row[name] for name in fields] for row in rows), fields).encode("utf-8"),
+                        f"{prefix}-counter-congestion-{span[0]}-{span[1]}.csv", "text/csv; charset=utf-8", inline=True)
     response["Cache-Control"] = "public, max-age=300"
     return response
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from smartkoto.core.i18n import both
 from smartkoto.municipality import calendar
-from smartkoto.municipality.models import Office
+from smartkoto.municipality import queries as municipality
 
 from .models import CounterType, Ticket, TicketSequence
 from .queries import TOKYO
@@ -29,7 +29,7 @@ HISTORY_OFFICES = {"honchosha": 6, "toyosu": 3, "ojima": 2}  # tickets per hour 
 
 
 def load():
-    for office in Office.objects.all():
+    for office in municipality.offices():
         rows = MAIN if office.kind == "main" else BRANCH + ([MAIN[1]] if office.code in CARD_BRANCHES else [])
         for order, (code, prefix, ja, en, dept, minutes) in enumerate(rows):
             CounterType.objects.update_or_create(office=office, code=code, defaults={
@@ -45,7 +45,7 @@ def history(weeks=8, seed=131083):
     today = timezone.localtime(timezone.now(), TOKYO).date()
     tickets = []
     for code, rate in HISTORY_OFFICES.items():
-        office = Office.objects.filter(code=code).first()
+        office = municipality.office(code)
         if office is None:
             continue
         for counter_type in CounterType.objects.filter(office=office):

@@ -97,6 +97,11 @@ class Ticket(models.Model):
     def __str__(self):
         return self.display
 
+    @property
+    def department_code(self):
+        """The department whose queue the ticket is in: its staff act on it (permissions.py)."""
+        return self.counter_type.department_code
+
 
 class TicketEvent(models.Model):
     """What happened to a ticket, appended and never edited."""

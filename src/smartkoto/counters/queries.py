@@ -14,9 +14,12 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from smartkoto.core import audit, guest
 from smartkoto.core.i18n import tr
+from smartkoto.municipality import queries as municipality
 
 from .models import CounterType, QueueState, Ticket
+from .permissions import GUEST_KIND, figures_departments, policy
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 T = Ticket.Status
@@ -100,7 +103,12 @@ def _waiting(counter_type, day):
     return Ticket.objects.filter(counter_type=counter_type, issued_on=day, status=T.WAITING)
 
 
-def queue_summary(counter_type, day=None):
+def queue_summary(counter_type, day=None, *, actor):
+    policy.check(actor, "queue.read", counter_type)
+    return _queue_summary(counter_type, day)
+
+
+def _queue_summary(counter_type, day=None):
     day = day or today()
     waiting = _waiting(counter_type, day).count()
     calling = list(Ticket.objects.filter(counter_type=counter_type, issued_on=day, status__in=[T.CALLED, T.SERVING])
@@ -122,19 +130,24 @@ def level(waiting):
     return 3
 
 
-def office_status(office):
+def office_status(office, *, actor):
+    """People waiting, numbers called and the wait per queue of one office (public)."""
+    policy.check(actor, "queue.read", office)
     types = CounterType.objects.filter(office=office, active=True)
     return {"office": office.code, "office_name": tr(office.name), "version": version(office),
             "updated_at": timezone.localtime(timezone.now(), TOKYO).isoformat(timespec="seconds"),
-            "counters": [queue_summary(ct) for ct in types]}
+            "counters": [_queue_summary(ct) for ct in types]}
 
 
-def recent_calls(office, limit=8):
+def recent_calls(office, limit=8, *, actor):
+    policy.check(actor, "queue.read", office)
     return list(Ticket.objects.filter(office=office, issued_on=today(), status__in=[T.CALLED, T.SERVING])
                 .select_related("counter_type").order_by("-called_at")[:limit])
 
 
-def ticket_status(ticket):
+def ticket_status(ticket, *, actor):
+    """Where a ticket stands (public to whoever has its token)."""
+    policy.check(actor, "queue.read", ticket)
     ahead = 0
     if ticket.status == T.WAITING:
         ahead = (_waiting(ticket.counter_type, ticket.issued_on)
@@ -149,11 +162,12 @@ def ticket_status(ticket):
             "version": version(ticket.office)}
 
 
-def hourly_forecast(counter_type, weekday=None):
+def hourly_forecast(counter_type, weekday=None, *, actor):
     """Average tickets issued per hour on this weekday over the last weeks, with a 0–3 busy level.
 
     Built from days before today only, so it is remembered per process for the rest of the day.
     """
+    policy.check(actor, "queue.read", counter_type)
     weekday = today().weekday() if weekday is None else weekday
     return _memoised(("forecast", counter_type.pk, weekday, today()), 3600, lambda: _hourly_forecast(counter_type, weekday))
 
@@ -187,11 +201,12 @@ CONGESTION_HISTORY_FIELDS = [
 ]
 
 
-def congestion_history(start, end, office=None):
+def congestion_history(start, end, office=None, *, actor):
     """Rows per day, hour (Asia/Tokyo), office and counter type between two dates (inclusive).
 
-    Waits are measured from issue to first call. No personal data: only counts and minutes.
+    Waits are measured from issue to first call. No personal data: only counts and minutes (public).
     """
+    policy.check(actor, "queue.read", office)
     qs = Ticket.objects.filter(issued_on__gte=start, issued_on__lte=end)
     if office is not None:
         qs = qs.filter(office=office)
@@ -228,8 +243,12 @@ def congestion_history(start, end, office=None):
 
 
 # -- managers' figures ------------------------------------------------------------------------------
-def figures(start, end, offices=None, department_codes=None):
-    """Waits and service times by hour and counter, no-show rate, booked vs walk-in share."""
+def figures(start, end, offices=None, *, actor):
+    """Waits and service times by hour and counter, no-show rate, booked vs walk-in share, over the
+    departments `actor` may see figures of (auditors: all; department managers: their own)."""
+    policy.check(actor, "figures.read")
+    department_codes = figures_departments(actor)
+    audit.record("counters.figures", actor=actor, detail={"start": str(start), "end": str(end)})
     qs = Ticket.objects.filter(issued_on__gte=start, issued_on__lte=end).select_related("counter_type", "office")
     if offices:
         qs = qs.filter(office__in=offices)
@@ -258,6 +277,78 @@ def figures(start, end, offices=None, department_codes=None):
     totals["booked_share"] = round(totals["booked"] / totals["total"] * 100, 1) if totals["total"] else None
     totals["walk_in_share"] = round(totals["walk_in"] / totals["total"] * 100, 1) if totals["total"] else None
     return {"rows": rows, "totals": totals}
+
+
+# -- doors for views --------------------------------------------------------------------------------
+def public_offices(*, actor):
+    """Offices with an active counter queue."""
+    policy.check(actor, "queue.read")
+    codes = set(CounterType.objects.filter(active=True).values_list("office__code", flat=True))
+    return [office for office in municipality.offices() if office.code in codes]
+
+
+def office(code, *, actor, with_queues=True):
+    """An office by its code (with at least one active queue unless `with_queues=False`), or None."""
+    found = municipality.office(code)
+    if found is None or (with_queues and not CounterType.objects.filter(office=found, active=True).exists()):
+        return None
+    policy.check(actor, "queue.read", found)
+    return found
+
+
+def counter_types(office, *, actor):
+    """The office's active queues (what the kiosk offers)."""
+    policy.check(actor, "queue.read", office)
+    return CounterType.objects.filter(office=office, active=True)
+
+
+def counter_type(office, code, *, actor):
+    policy.check(actor, "queue.read", office)
+    return CounterType.objects.filter(office=office, code=code, active=True).first()
+
+
+def ticket(token, *, actor, office_code=None, claim=False):
+    """A ticket by its secret token (from the kiosk's QR code), or None. With `claim` (the ticket's own
+    page, opened on the resident's phone) this browser session becomes the ticket's holder
+    (`core.guest`), who may cancel it; the kiosk's "issued" page and the API do not claim."""
+    found = Ticket.objects.select_related("counter_type", "office").filter(token=token)
+    if office_code is not None:
+        found = found.filter(office__code=office_code)
+    found = found.first()
+    if found is not None:
+        policy.check(actor, "queue.read", found)
+        if claim:
+            guest.claim(actor, GUEST_KIND, found.token)
+    return found
+
+
+def staff_counter_types(*, actor, office=None):
+    """Active queues whose desk `actor` may open: own departments' (auditors: all)."""
+    qs = CounterType.objects.filter(active=True).select_related("office")
+    if office is not None:
+        qs = qs.filter(office=office)
+    return [ct for ct in qs if policy.can(actor, "desk.read", ct)]
+
+
+def desk(office, types, window, *, actor):
+    """What the clerk's desk shows: the ticket at `window`, who waits and who was missed in `types`."""
+    for ct in types:
+        policy.check(actor, "desk.read", ct)
+    day = today()
+    return {
+        "current": (Ticket.objects.filter(office=office, issued_on=day, window=window, status__in=[T.CALLED, T.SERVING])
+                    .select_related("counter_type").order_by("-called_at").first()),
+        "waiting": (Ticket.objects.filter(counter_type__in=types, issued_on=day, status=T.WAITING)
+                    .select_related("counter_type").order_by("-priority", "waiting_since", "number")),
+        "missed": Ticket.objects.filter(counter_type__in=types, issued_on=day, status=T.NO_SHOW).order_by("-finished_at")[:10],
+        "summaries": [_queue_summary(ct) for ct in types],
+    }
+
+
+def figures_offices(*, actor):
+    policy.check(actor, "figures.read")
+    codes = set(CounterType.objects.values_list("office__code", flat=True))
+    return [office for office in municipality.offices() if office.code in codes]
 
 
 def day_bounds(day):

@@ -126,8 +126,10 @@ def counter_congestion():
         return None
     from datetime import timedelta
 
+    from smartkoto.core.actor import Actor
+
     end = counter_queries.today() if hasattr(counter_queries, "today") else timezone.localdate()
-    rows = history(end - timedelta(days=90), end)
+    rows = history(end - timedelta(days=90), end, actor=Actor.system("opendata.counter_congestion"))
     if not rows:
         return None
     return list(fields), [[row.get(name, "") for name in fields] for row in rows]

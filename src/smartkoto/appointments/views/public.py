@@ -3,25 +3,25 @@
 import secrets
 from datetime import date
 
-import segno
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from smartkoto.core import audit
+from smartkoto.core import audit, qr
+from smartkoto.core.downloads import download
 from smartkoto.core.i18n import tr
-from smartkoto.municipality.models import Office
+from smartkoto.municipality import queries as municipality
 
-from .. import services
+from .. import queries, services
 from ..forms import ConfirmForm, SlotForm
 from ..gate import RETRY_AFTER_SECONDS, Full, booking_gate
 from ..ics import booking_ics
 from ..models import Booking, Service
+from ..permissions import policy
 from ..services import TOKYO, BookingRefused
 
 
@@ -31,7 +31,7 @@ def _crumbs(*extra):
 
 
 def index(request):
-    services_ = Service.objects.filter(active=True).prefetch_related("offices")
+    services_ = queries.active_services(actor=request.actor)
     groups = []
     for kind, label in Service.Kind.choices:
         items = [s for s in services_ if s.kind == kind]
@@ -42,7 +42,9 @@ def index(request):
 
 def service_detail(request, code):
     """Choose an office (GET form) and see the days with places left."""
-    service = get_object_or_404(Service, code=code, active=True)
+    service = queries.service(code, actor=request.actor)
+    if service is None:
+        raise Http404
     offices = list(service.offices.all())
     office = None
     office_code = request.GET.get("office") or (offices[0].code if len(offices) == 1 else "")
@@ -51,7 +53,7 @@ def service_detail(request, code):
         office = next((o for o in offices if o.code == office_code), None)
         if office is None:
             error = _("Choose one of the offices shown.")
-    days = services.available_days(service, office) if office else []
+    days = services.available_days(service, office, actor=request.actor) if office else []
     return render(request, "appointments/service.html", {
         "service": service, "offices": offices, "office": office, "days": days, "office_error": error,
         "breadcrumbs": _crumbs({"label": tr(service.name)}),
@@ -68,34 +70,34 @@ def _slot_label(slot):
     return f"{start:%H:%M}–{end:%H:%M} ({left})"
 
 
-def _day_context(service, office, day):
-    slots = services.open_slots(service, office, day)
+def _day_context(service, office, day, actor):
+    slots = services.open_slots(service, office, day, actor=actor)
     return slots, [(slot, _slot_label(slot)) for slot in slots if slot.remaining]
 
 
 def day(request, code, office_code, day):
     """Times of one day; posting one takes a hold (signed-in residents)."""
-    service = get_object_or_404(Service, code=code, active=True)
+    service = queries.service(code, actor=request.actor)
+    if service is None:
+        raise Http404
     office = get_object_or_404(service.offices, code=office_code)
     try:
         the_day = date.fromisoformat(day)
     except ValueError:
         raise Http404
-    from smartkoto.municipality import calendar
-
     status = 200
     refusal = None
     if request.method == "POST":
-        if not request.user.is_authenticated or request.user.kind != "resident":
+        if not policy.can(request.actor, "booking.create", service):
             return redirect(reverse("identity:sign_in") + "?next=" + request.path)
-        all_slots = list(services.ensure_slots(service, office, the_day))
+        all_slots = list(services.ensure_slots(service, office, the_day, actor=request.actor))
         choices = [(s, _slot_label(s)) for s in all_slots if s.remaining]
         form = SlotForm(request.POST, slots=[(s, _slot_label(s)) for s in all_slots])
         if form.is_valid():
             try:
                 with booking_gate.enter():
-                    booking = services.hold(request.user, form.cleaned_data["slot"],
-                                            idempotency_key=form.cleaned_data["key"], request=request)
+                    booking = services.hold(form.cleaned_data["slot"], actor=request.actor,
+                                            idempotency_key=form.cleaned_data["key"])
                 return redirect("appointments:confirm", reference=booking.reference)
             except Full:
                 response = render(request, "appointments/waiting_room.html", {
@@ -105,7 +107,7 @@ def day(request, code, office_code, day):
             except BookingRefused as refused:
                 refusal = refused
                 status = 409
-                all_slots, choices = _day_context(service, office, the_day)
+                all_slots, choices = _day_context(service, office, the_day, request.actor)
                 chosen = form.cleaned_data["slot"]
                 form = SlotForm(request.POST, slots=[(s, _slot_label(s)) for s in all_slots if s.remaining or s.pk == chosen])
                 form.is_valid()
@@ -113,9 +115,9 @@ def day(request, code, office_code, day):
         else:
             status = 400
     else:
-        all_slots, choices = _day_context(service, office, the_day)
+        all_slots, choices = _day_context(service, office, the_day, request.actor)
         form = SlotForm(initial={"key": secrets.token_urlsafe(16)}, slots=choices)
-    closed = calendar.closure_reason(the_day, office) if not choices else None
+    closed = municipality.calendar.closure_reason(the_day, office) if not choices else None
     response = render(request, "appointments/day.html", {
         "service": service, "office": office, "day": the_day, "closed": closed, "form": form,
         "has_slots": bool(choices), "refusal": refusal,
@@ -128,18 +130,12 @@ def day(request, code, office_code, day):
 
 
 def _owned(request, reference):
-    """The booking, when the signed-in resident owns it or the request carries its email-link key."""
-    booking = Booking.objects.select_related("service", "office", "slot").filter(reference=reference).first()
+    """The booking and its email-link key (kept in the page's links) when the actor may see it."""
+    key = request.GET.get("key") or request.POST.get("key") or ""
+    booking = queries.booking(reference, actor=request.actor, key=key)
     if booking is None:
         raise Http404
-    key = request.GET.get("key") or request.POST.get("key") or ""
-    if services.token_matches(booking, key):
-        return booking, key
-    if request.user.is_authenticated and booking.user_id == request.user.pk:
-        return booking, ""
-    if not request.user.is_authenticated:
-        raise PermissionDenied
-    raise Http404
+    return booking, key if key and services.token_matches(booking, key) else ""
 
 
 @login_required
@@ -150,14 +146,14 @@ def confirm(request, reference):
     if booking.status != Booking.Status.HELD or (booking.hold_expires_at and booking.hold_expires_at < timezone.now()):
         return render(request, "appointments/hold_ended.html", {"booking": booking, "breadcrumbs": _crumbs()}, status=410)
     choices = services.procedure_choices(booking.service)
-    profile = getattr(request.user, "profile", None)
+    profile = request.actor.profile
     form = ConfirmForm(initial={"email": getattr(profile, "email", "")}, procedure_choices=choices)
     if request.method == "POST":
         form = ConfirmForm(request.POST, procedure_choices=choices)
         if form.is_valid():
             try:
-                services.confirm(booking, procedures=form.cleaned_data.get("procedures", []),
-                                 email=form.cleaned_data["email"], request=request)
+                services.confirm(booking, actor=request.actor, procedures=form.cleaned_data.get("procedures", []),
+                                 email=form.cleaned_data["email"])
             except BookingRefused as refused:
                 return render(request, "appointments/hold_ended.html", {"booking": booking, "message": refused.message, "breadcrumbs": _crumbs()}, status=410)
             return redirect(reverse("appointments:booking", args=[booking.reference]) + "?done=1")
@@ -169,11 +165,10 @@ def confirm(request, reference):
 
 def booking_detail(request, reference):
     booking, key = _owned(request, reference)
-    audit.record("appointments.view", request=request, target=booking, department_code=booking.service.department_code)
-    qr = segno.make(f"SKB:{booking.reference}", error="m")
+    audit.record("appointments.view", actor=request.actor, target=booking, department_code=booking.department_code)
     return render(request, "appointments/booking.html", {
         "booking": booking, "key": key, "done": request.GET.get("done") == "1",
-        "qr_svg": qr.svg_inline(scale=4, title=_("Check-in code %(reference)s") % {"reference": booking.reference}),
+        "qr_svg": qr.svg(f"SKB:{booking.reference}", title=_("Check-in code %(reference)s") % {"reference": booking.reference}),
         "video_url": services.video_link(booking) if booking.service.is_online and booking.is_active else "",
         "breadcrumbs": _crumbs({"label": _("My bookings"), "url": reverse("appointments:mine")} if request.user.is_authenticated else {"label": _("Booking")},
                                {"label": booking.reference}),
@@ -182,16 +177,14 @@ def booking_detail(request, reference):
 
 def booking_ics_file(request, reference):
     booking, key = _owned(request, reference)
-    response = HttpResponse(booking_ics(booking), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="booking-{booking.reference}.ics"'
-    return response
+    return download(booking_ics(booking), f"booking-{booking.reference}.ics", "text/calendar; charset=utf-8")
 
 
 def cancel(request, reference):
     booking, key = _owned(request, reference)
     if request.method == "POST":
         if booking.is_active:
-            services.cancel(booking, request=request)
+            services.cancel(booking, actor=request.actor)
         url = reverse("appointments:booking", args=[booking.reference])
         return redirect(url + (f"?key={key}" if key else ""))
     return render(request, "appointments/cancel.html", {"booking": booking, "key": key,
@@ -203,7 +196,7 @@ def reschedule(request, reference):
     booking, key = _owned(request, reference)
     if booking.status != Booking.Status.CONFIRMED:
         return redirect(reverse("appointments:booking", args=[booking.reference]) + (f"?key={key}" if key else ""))
-    days = services.available_days(booking.service, booking.office)
+    days = services.available_days(booking.service, booking.office, actor=request.actor)
     chosen = request.GET.get("date") or request.POST.get("date") or ""
     the_day = None
     try:
@@ -212,7 +205,7 @@ def reschedule(request, reference):
         the_day = None
     form, status = None, 200
     if the_day:
-        all_slots, choices = _day_context(booking.service, booking.office, the_day)
+        all_slots, choices = _day_context(booking.service, booking.office, the_day, request.actor)
         choices = [(s, label) for s, label in choices if s.pk != booking.slot_id]
         form = SlotForm(initial={"key": "reschedule"}, slots=choices)
         if request.method == "POST":
@@ -220,7 +213,7 @@ def reschedule(request, reference):
             if form.is_valid():
                 try:
                     with booking_gate.enter():
-                        services.reschedule(booking, form.cleaned_data["slot"], request=request)
+                        services.reschedule(booking, form.cleaned_data["slot"], actor=request.actor)
                     return redirect(reverse("appointments:booking", args=[booking.reference]) + f"?done=1{'&key=' + key if key else ''}")
                 except Full:
                     form.add_error(None, _("Many people are booking right now. Please try again in a few seconds."))
@@ -239,13 +232,9 @@ def reschedule(request, reference):
 
 @login_required
 def mine(request):
-    bookings = Booking.objects.filter(user=request.user).select_related("service", "office", "slot").order_by("-slot__starts_at")
+    bookings = queries.my_bookings(actor=request.actor)
     active = [b for b in bookings if b.is_active]
     past = [b for b in bookings if not b.is_active][:20]
     return render(request, "appointments/mine.html", {"active": active, "past": past,
                                                         "breadcrumbs": _crumbs({"label": _("My bookings")})})
 
-
-def office_name(code):
-    office = Office.objects.filter(code=code).first()
-    return tr(office.name) if office else code

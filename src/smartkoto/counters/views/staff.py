@@ -1,12 +1,14 @@
 """Back office: the clerk's desk (call next, recall, serve, finish, no-show, transfer), walk-in tickets,
-check-in of booked residents, and managers' figures."""
+check-in of booked residents, and managers' figures.
 
-import csv
+Who may do what is `permissions.py`; the services check it, these views only ask it to show buttons.
+"""
+
 from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,15 +16,13 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from smartkoto.core import audit
 from smartkoto.core.i18n import tr
-from smartkoto.municipality.models import Office
 
 from .. import kiosk_devices, queries, services
 from ..forms import CheckInForm, DeskForm, RangeForm
-from ..models import CounterType, Ticket
-
-T = Ticket.Status
+from ..models import Ticket
+from ..permissions import policy
+from ..workflow import STAFF_ACTIONS
 
 
 def _crumbs(*extra):
@@ -30,16 +30,16 @@ def _crumbs(*extra):
             {"label": _("Counter queue"), "url": reverse("counters_staff:home")}, *extra]
 
 
-def _my_types(user, office=None):
-    qs = CounterType.objects.filter(active=True).select_related("office")
-    if office is not None:
-        qs = qs.filter(office=office)
-    return [ct for ct in qs if user.has_staff_role(department=ct.department_code)]
+def _office(request, code):
+    office = queries.office(code, actor=request.actor, with_queues=False)
+    if office is None:
+        raise Http404
+    return office
 
 
 def home(request):
     """Choose office, queues and window; the desk page keeps them in its address."""
-    mine = _my_types(request.user)
+    mine = queries.staff_counter_types(actor=request.actor)
     if not mine:
         raise PermissionDenied
     offices = sorted({(ct.office.code, tr(ct.office.name)) for ct in mine})
@@ -52,22 +52,19 @@ def home(request):
         return redirect(reverse("counters_staff:desk", args=[form.cleaned_data["office"]]) + "?" + query)
     return render(request, "counters/staff/home.html", {
         "form": form, "breadcrumbs": _crumbs()[:-1] + [{"label": _("Counter queue")}],
-        "show_figures": request.user.has_staff_role("department_manager", "dx_admin", "auditor"),
+        "show_figures": policy.can(request.actor, "figures.read"),
     })
 
 
 @require_POST
 def enrol_kiosk(request, office):
     """Make this browser the lobby kiosk of `office` (a clerk does this once on the lobby tablet)."""
-    office = get_object_or_404(Office, code=office)
-    if not _my_types(request.user, office):
-        raise PermissionDenied
-    audit.record("counters.kiosk_enrolled", request=request, target=office)
+    office = services.enrol_kiosk(_office(request, office), actor=request.actor)
     return kiosk_devices.enrol(redirect(reverse("counters:kiosk", args=[office.code])), office)
 
 
 def _desk_context(request, office):
-    all_types = _my_types(request.user, office)
+    all_types = queries.staff_counter_types(actor=request.actor, office=office)
     if not all_types:
         raise PermissionDenied
     codes = request.GET.getlist("types") or request.POST.getlist("types")
@@ -77,32 +74,27 @@ def _desk_context(request, office):
 
 
 def desk(request, office):
-    office = get_object_or_404(Office, code=office)
+    office = _office(request, office)
     all_types, types, window = _desk_context(request, office)
-    day = queries.today()
-    current = (Ticket.objects.filter(office=office, issued_on=day, window=window, status__in=[T.CALLED, T.SERVING])
-               .select_related("counter_type").order_by("-called_at").first())
-    waiting = (Ticket.objects.filter(counter_type__in=types, issued_on=day, status=T.WAITING)
-               .select_related("counter_type").order_by("-priority", "waiting_since", "number"))
-    missed = Ticket.objects.filter(counter_type__in=types, issued_on=day, status=T.NO_SHOW).order_by("-finished_at")[:10]
     return render(request, "counters/staff/desk.html", {
-        "office": office, "types": types, "all_types": all_types, "window": window, "current": current,
-        "waiting": waiting, "missed": missed, "now": timezone.now(), "check_in_form": CheckInForm(),
+        "office": office, "types": types, "all_types": all_types, "window": window,
+        **queries.desk(office, types, window, actor=request.actor), "now": timezone.now(), "check_in_form": CheckInForm(),
         "query": urlencode({"types": [t.code for t in types], "window": window}, doseq=True),
-        "summaries": [queries.queue_summary(ct) for ct in types],
+        "can_act": all(policy.can(request.actor, "desk.act", ct) for ct in types),
+        "can_enrol": policy.can(request.actor, "kiosk.enrol", office),
         "breadcrumbs": _crumbs({"label": f"{tr(office.name)} · " + _("Window %(window)s") % {"window": window}}),
     })
 
 
 @require_POST
 def action(request, office):
-    office = get_object_or_404(Office, code=office)
+    office = _office(request, office)
     all_types, types, window = _desk_context(request, office)
     name = request.POST.get("action", "")
     back = reverse("counters_staff:desk", args=[office.code]) + "?" + urlencode({"types": [t.code for t in types], "window": window}, doseq=True)
     try:
         if name == "call_next":
-            ticket = services.call_next(types, window, request=request)
+            ticket = services.call_next(types, window, actor=request.actor)
             if ticket is None:
                 messages.info(request, _("Nobody is waiting."))
             else:
@@ -111,37 +103,22 @@ def action(request, office):
             counter_type = next((ct for ct in all_types if ct.code == request.POST.get("counter")), None)
             if counter_type is None:
                 raise Http404
-            ticket = services.issue_ticket(counter_type, source=Ticket.Source.STAFF, request=request)
+            ticket = services.issue_ticket(counter_type, actor=request.actor)
             messages.success(request, _("Ticket %(number)s issued.") % {"number": ticket.display})
         elif name == "check_in":
             form = CheckInForm(request.POST)
             if not form.is_valid():
                 messages.error(request, "; ".join(form.errors["reference"]))
             else:
-                ticket = services.check_in(office, form.cleaned_data["reference"], request=request)
+                ticket = services.check_in(office, form.cleaned_data["reference"], actor=request.actor)
                 messages.success(request, _("Checked in: ticket %(number)s.") % {"number": ticket.display})
-        else:
-            ticket = get_object_or_404(Ticket, pk=request.POST.get("ticket"), office=office)
-            if ticket.counter_type not in all_types:
-                raise PermissionDenied
-            if name == "recall":
-                services.recall(ticket, request=request, window=window)
-            elif name == "serve":
-                services.serve(ticket, request=request, window=window)
-            elif name == "finish":
-                services.finish(ticket, request=request)
-            elif name == "no_show":
-                services.no_show(ticket, request=request)
-            elif name == "return":
-                services.put_back(ticket, request=request)
-            elif name == "transfer":
-                target = CounterType.objects.filter(office=office, code=request.POST.get("target"), active=True).first()
-                if target is None:
-                    raise services.QueueRefused(_("Choose the queue to move the ticket to."))
-                services.transfer(ticket, target, request=request)
-            else:
-                raise Http404
+        elif name in STAFF_ACTIONS:
+            ticket = get_object_or_404(Ticket.objects.select_related("counter_type"), pk=request.POST.get("ticket") or 0, office=office)
+            to_counter = queries.counter_type(office, request.POST.get("target", ""), actor=request.actor) if name == "transfer" else None
+            services.act(ticket, name, actor=request.actor, window=window, to_counter=to_counter)
             messages.success(request, _("Ticket %(number)s updated.") % {"number": ticket.display})
+        else:
+            raise Http404
     except services.QueueRefused as refused:
         messages.error(request, refused.message)
     return redirect(back)
@@ -149,23 +126,18 @@ def action(request, office):
 
 def figures(request):
     """Managers' figures: waits and service times by hour and counter, no-show rate, booked vs walk-in."""
-    if not request.user.has_staff_role("department_manager", "dx_admin", "auditor"):
-        raise PermissionDenied
-    offices = [(o.code, tr(o.name)) for o in Office.objects.filter(counter_types__isnull=False).distinct()]
+    offices = [(o.code, tr(o.name)) for o in queries.figures_offices(actor=request.actor)]
     end = queries.today()
     data = request.GET if "start" in request.GET else None
     form = RangeForm(data, initial={"start": end - timedelta(days=27), "end": end}, offices=offices)
     result, booking = None, None
     if data is None or form.is_valid():
         values = form.cleaned_data if data is not None else form.initial
-        office = Office.objects.filter(code=values.get("office") or "").first()
-        everywhere = request.user.has_staff_role("dx_admin", "auditor")
-        departments = None if everywhere else request.user.department_codes()
-        result = queries.figures(values["start"], values["end"], offices=[office] if office else None, department_codes=departments)
+        office = queries.office(values.get("office") or "", actor=request.actor, with_queues=False)
+        result = queries.figures(values["start"], values["end"], offices=[office] if office else None, actor=request.actor)
         from smartkoto.appointments import queries as appointments
 
-        booking = appointments.booking_figures(values["start"], values["end"], department_codes=departments)
-        audit.record("counters.figures", request=request, detail={"start": str(values["start"]), "end": str(values["end"])})
+        booking = appointments.booking_figures(values["start"], values["end"], actor=request.actor)
     return render(request, "counters/staff/figures.html", {
         "form": form, "result": result, "booking": booking,
         "breadcrumbs": _crumbs({"label": _("Figures")}),
