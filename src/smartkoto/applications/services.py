@@ -321,21 +321,22 @@ def pay(application, *, request):
     closed without money (expired, cancelled), so a replayed, double or parallel "Pay" creates no second
     payment, and a new attempt after an expired or cancelled one gets a new key.
     """
+    from smartkoto.core.actor import Actor
     from smartkoto.payments import queries as payments, services as payment_services
 
     if application.status != Status.AWAITING_PAYMENT or application.fee_amount <= 0:
         raise PaymentNotPossible("not waiting for payment")
-    if payments.is_paid(application.reference):
+    if payments.is_paid(application.reference, actor=Actor.system("applications")):
         raise PaymentNotPossible("already paid")
     payer = application.applicant
-    existing = payments.open_payment_for_reference(application.reference, payer)
+    existing = payments.open_payment_for_reference(application.reference, payer, actor=Actor.system("applications"))
     if existing is not None and existing.amount_yen == application.fee_amount:
         return existing
     # counts only payments closed without money (expired, cancelled), so parallel requests that race with the
     # creation of the open payment still derive the same key
-    attempt = sum(1 for p in payments.payments_for_reference(application.reference) if p.status in ("expired", "cancelled"))
+    attempt = sum(1 for p in payments.payments_for_reference(application.reference, actor=Actor.system("applications")) if p.status in ("expired", "cancelled"))
     return payment_services.request_payment(
-        payer=payer, reference=application.reference, amount_yen=application.fee_amount, description=_payment_description(application),
+        actor=request.actor, payer=payer, reference=application.reference, amount_yen=application.fee_amount, description=_payment_description(application),
         fee_code=application.procedure.slug, department_code=application.department_code,
         return_url=reverse("applications:detail", args=[application.public_id]),
         idempotency_key=f"application-{application.pk}-fee-{application.fee_amount}-{attempt}")
@@ -343,19 +344,20 @@ def pay(application, *, request):
 
 def payment_status(application):
     """What the resident and staff see about paying this case."""
+    from smartkoto.core.actor import Actor
     from smartkoto.payments import queries as payments
 
     if not application.reference or not application.fee_timing:
         return None
-    history = payments.payments_for_reference(application.reference)
+    history = payments.payments_for_reference(application.reference, actor=Actor.system("applications"))
     paid = [p for p in history if p.status in ("succeeded", "partially_refunded", "refunded")]
     return {
         "payments": history,
-        "paid": payments.is_paid(application.reference) or any(p.status == "refunded" for p in paid),
+        "paid": payments.is_paid(application.reference, actor=Actor.system("applications")) or any(p.status == "refunded" for p in paid),
         "paid_payment": paid[0] if paid else None,
-        "paid_amount": payments.paid_amount(application.reference),
+        "paid_amount": payments.paid_amount(application.reference, actor=Actor.system("applications")),
         "refunded": sum(p.refunded_yen for p in paid),
-        "open": payments.open_payment_for_reference(application.reference, application.applicant),
+        "open": payments.open_payment_for_reference(application.reference, application.applicant, actor=Actor.system("applications")),
     }
 
 
@@ -370,14 +372,15 @@ def _payment_event(application, payment, outcome, amount):
 
 def payment_succeeded(payment, reference):
     """payments.signals.payment_succeeded: the provider captured the money (verified webhook or poll)."""
+    from smartkoto.core.actor import Actor
     from smartkoto.payments import queries as payments
 
     with transaction.atomic():
         application = Application.objects.select_for_update().filter(reference=reference).first()
-        if application is None or not payments.is_paid(reference):
+        if application is None or not payments.is_paid(reference, actor=Actor.system("applications")):
             return None
         _payment_event(application, payment, "succeeded", payment.captured_yen or payment.amount_yen)
-        if application.status == Status.AWAITING_PAYMENT and payments.paid_amount(reference) >= application.fee_amount:
+        if application.status == Status.AWAITING_PAYMENT and payments.paid_amount(reference, actor=Actor.system("applications")) >= application.fee_amount:
             previous = application.status
             target = Status.COMPLETED if application.decided_at else Status.RECEIVED
             workflow.check(previous, target, workflow.PAYMENT)

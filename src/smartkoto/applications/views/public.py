@@ -276,10 +276,10 @@ def pay(request, public_id):
     if payment.payer_id is None:
         from smartkoto.payments import services as payment_services
 
-        payment_services.allow_guest(request.session, payment)
-    from smartkoto.payments.services import checkout_url
+        payment_services.allow_guest(payment, actor=request.actor)
+    from smartkoto.payments.queries import checkout_url
 
-    return redirect(checkout_url(payment))
+    return redirect(checkout_url(payment, actor=request.actor))
 
 
 def _pdf_response(data, filename):
