@@ -336,7 +336,7 @@ def pay(application, *, request):
     # creation of the open payment still derive the same key
     attempt = sum(1 for p in payments.payments_for_reference(application.reference, actor=Actor.system("applications")) if p.status in ("expired", "cancelled"))
     return payment_services.request_payment(
-        actor=request.actor, payer=payer, reference=application.reference, amount_yen=application.fee_amount, description=_payment_description(application),
+        actor=Actor.from_request(request), payer=payer, reference=application.reference, amount_yen=application.fee_amount, description=_payment_description(application),
         fee_code=application.procedure.slug, department_code=application.department_code,
         return_url=reverse("applications:detail", args=[application.public_id]),
         idempotency_key=f"application-{application.pk}-fee-{application.fee_amount}-{attempt}")

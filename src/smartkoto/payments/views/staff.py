@@ -122,10 +122,11 @@ def refund_decide(request, pk):
 
 def slip_list(request):
     actor = request.actor
+    if request.method == "POST":
+        policy.check(actor, "slip.issue")  # a slip issuer somewhere; the fee's department is the service's check
     issued = queries.slips(actor=actor)
     form = IssueSlipForm(request.POST or None, actor=actor)
     if request.method == "POST":
-        policy.check(actor, "slip.issue")  # a slip issuer somewhere; the fee's department is the service's check
         if form.is_valid():
             try:
                 slip = slips.issue(form.cleaned_data["fee_code"], form.cleaned_data["quantity"], actor=actor)
