@@ -240,3 +240,22 @@ def test_the_provider_registry_refuses_duplicate_ids():
     with pytest.raises(ValueError):
         registry.providers("simulated")(Another)
     assert isinstance(registry.providers, Registry)
+
+
+def test_the_slip_form_offers_only_fees_of_the_clerks_department(as_staff):
+    page = as_staff(Role.COUNTER_CLERK, "seiso").get("/staff/payments/slips/").content.decode()
+    assert 'value="sodai-large"' in page and 'value="juminhyo-copy"' not in page
+
+
+def test_the_api_without_a_token_is_refused_and_audited(client, koto):
+    body = json.dumps(BODY)
+    assert client.post("/api/payments/", data=body, content_type="application/json", headers={"Idempotency-Key": "x"}).status_code == 403
+    assert client.get("/api/payments/?reference=x").status_code == 403
+    assert not Payment.objects.exists()
+    assert refused("payments.api.write").count() == 1 and refused("payments.api.read").count() == 1
+
+
+def test_a_read_only_token_cannot_create(client, koto):
+    _account, token = ServiceAccount.issue("reader", ["payments:read"])
+    assert api(client, token, "post", body=BODY).status_code == 403
+    assert not Payment.objects.exists() and refused("payments.api.write").exists()

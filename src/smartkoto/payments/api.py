@@ -10,9 +10,8 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from smartkoto.identity.middleware import require_scope
-
 from . import queries, services
+from .permissions import policy
 from .providers.base import ProviderError, WebhookRefused
 
 
@@ -36,8 +35,8 @@ def _error(status, code, detail):
 @require_http_methods(["GET", "POST"])
 def payments(request):
     if request.method == "POST":
-        return require_scope("payments:write")(_create)(request)
-    return require_scope("payments:read")(_list)(request)
+        return _create(request)
+    return _list(request)
 
 
 def _create(request):
@@ -57,6 +56,7 @@ def _create(request):
 
 
 def _list(request):
+    policy.check(request.actor, "api.read")
     reference = request.GET.get("reference", "").strip()
     if not reference:
         return _error(400, "reference_required", "filter by ?reference=")
@@ -65,8 +65,8 @@ def _list(request):
 
 
 @require_GET
-@require_scope("payments:read")
 def payment_detail(request, public_id):
+    policy.check(request.actor, "api.read")
     payment = queries.payment(public_id, actor=request.actor)
     if payment is None:
         raise Http404

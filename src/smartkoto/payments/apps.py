@@ -47,6 +47,8 @@ class PaymentsConfig(AppConfig):
                             visible=_is_resident)
         navigation.register("staff", "payments_staff:index", _("Payments"), order=40,
                             visible=lambda user: _can(user, "payment.list"))
+        navigation.register("staff", "payments_staff:fees", _("Fees"), order=42,
+                            visible=lambda user: _can(user, "fee.change"))
         navigation.register("staff", "payments_staff:ledger", _("Ledger and reconciliation"), order=41,
                             visible=lambda user: _can(user, "ledger.view"))
         openapi.register_paths(api.openapi_paths(), schemas={"Payment": api.PAYMENT_SCHEMA, "NewPayment": api.NEW_PAYMENT_SCHEMA},

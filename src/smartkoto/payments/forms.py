@@ -63,11 +63,11 @@ class SimCardForm(forms.Form):
         return value
 
 
-def fee_choices(actor):
+def fee_choices(actor, fees=None):
     from django.utils.translation import gettext
 
     return [(fee.code, f"{tr(fee.name)} — " + gettext("%(amount)s yen per %(unit)s") % {"amount": f"{fee.amount_yen:,}", "unit": tr(fee.unit)})
-            for fee in queries.fees(actor=actor)]
+            for fee in (queries.fees(actor=actor) if fees is None else fees)]
 
 
 class IssueSlipForm(SafeForm):
@@ -75,8 +75,14 @@ class IssueSlipForm(SafeForm):
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=50, initial=1)
 
     def __init__(self, *args, actor, **kwargs):
+        from .permissions import policy
+
         super().__init__(*args, **kwargs)
-        self.fields["fee_code"].choices = fee_choices(actor)
+        fees = list(queries.fees(actor=actor))
+        # any active fee is valid input (the service refuses, audited, a fee of another department);
+        # the list offers only the fees this actor may issue slips for
+        self.fields["fee_code"].choices = fee_choices(actor, fees)
+        self.fields["fee_code"].widget.choices = fee_choices(actor, [fee for fee in fees if policy.can(actor, "slip.issue", fee)])
 
 
 class FeeAmountForm(SafeForm):

@@ -71,6 +71,18 @@ def _(actor, values):
     return actor.is_anonymous and payer is None
 
 
+@policy.rule("api.read")
+def _(actor, _obj=None):
+    """The JSON API's reads: a live service token with `payments:read` (its department is checked per payment)."""
+    return actor.has_scope(READ_SCOPE)
+
+
+@policy.rule("api.write")
+def _(actor, _obj=None):
+    """The JSON API's creation: a live service token with `payments:write` (department checked per payment)."""
+    return actor.has_scope(WRITE_SCOPE)
+
+
 @policy.rule("payment.expire")
 def _(actor, payment):
     return actor.is_system

@@ -128,6 +128,7 @@ def create_payment_from_api(*, actor, idempotency_key, body, render):
     key still in flight → 409. `render(payment)` makes the JSON body of the reply. Raises ApiRefused (mapped to
     400/409 by the view) or Forbidden (403: the scope, and the token's department, must match).
     """
+    policy.check(actor, "api.write")
     key = (idempotency_key or "").strip()
     if not key or len(key) > 200:
         raise ApiRefused(400, "idempotency_key_required", "send an Idempotency-Key header (at most 200 characters)")
