@@ -1,5 +1,5 @@
 from smartkoto.core import workflow
-from smartkoto.payments.workflow import PAYMENT, PROVIDER, REFUND, RESIDENT, STAFF, SYSTEM, RefundState, Status
+from smartkoto.payments.workflow import PAYMENT, PROVIDER, REFUND, RESIDENT, STAFF, SYSTEM, RefundState, SlipState, Status
 
 
 def _any(current, target):
@@ -31,7 +31,8 @@ def test_refunds_are_decided_by_staff_and_completed_by_the_provider():
     assert REFUND.moves_from(RefundState.REJECTED, STAFF) == []
 
 
-def test_both_tables_are_registered_with_every_state():
+def test_the_tables_are_registered_with_every_state():
     registered = workflow.registered()
     assert registered["payment"][1] == list(Status.values)
     assert registered["refund"][1] == list(RefundState.values)
+    assert registered["payment_slip"][1] == list(SlipState.values)

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .workflow import RefundState, Status
+from .workflow import RefundState, SlipState, Status
 
 
 def _event_id():
@@ -185,10 +185,7 @@ class ReconciliationRun(models.Model):
 class PaymentSlip(models.Model):
     """A payment slip (納付書) issued by staff: 納付番号 (16 digits) + 確認番号 (6 digits)."""
 
-    class State(models.TextChoices):
-        ISSUED = "issued", _("Not paid yet")
-        PAID = "paid", _("Paid")
-        CANCELLED = "cancelled", _("Cancelled")
+    State = SlipState
 
     number = models.CharField(_("payment number"), max_length=16, unique=True)
     check_code = models.CharField(_("confirmation number"), max_length=6)

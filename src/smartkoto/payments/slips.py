@@ -20,6 +20,7 @@ from smartkoto.municipality import queries as municipality
 from . import services, signals
 from .models import Fee, Payment, PaymentSlip
 from .permissions import policy
+from .workflow import PAYMENT_SIGNAL, SLIP, SlipState
 
 GUEST_KIND = "payment_slips"
 
@@ -119,4 +120,8 @@ def pay(slip, *, actor, idempotency_key):
 
 @receiver(signals.payment_succeeded, sender=Payment)
 def _mark_slip_paid(sender, payment, reference, **kwargs):
-    PaymentSlip.objects.filter(number=reference, state=PaymentSlip.State.ISSUED).update(state=PaymentSlip.State.PAID)
+    with transaction.atomic():
+        slip = PaymentSlip.objects.select_for_update().filter(number=reference).first()
+        if slip is not None and SLIP.allowed(slip.state, SlipState.PAID, PAYMENT_SIGNAL):
+            SLIP.apply(slip, SlipState.PAID, by=PAYMENT_SIGNAL)
+            slip.save(update_fields=["state"])

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from smartkoto.core import workflow
-from smartkoto.core.workflow import PROVIDER, RESIDENT, STAFF, SYSTEM, TransitionNotAllowed, Workflow  # noqa: F401
+from smartkoto.core.workflow import PAYMENT as PAYMENT_SIGNAL, PROVIDER, RESIDENT, STAFF, SYSTEM, TransitionNotAllowed, Workflow  # noqa: F401
 
 
 class Status(models.TextChoices):
@@ -40,6 +40,12 @@ class RefundState(models.TextChoices):
     FAILED = "failed", _("Refund failed")
 
 
+class SlipState(models.TextChoices):
+    ISSUED = "issued", _("Not paid yet")
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
 S = Status
 _OPEN = (S.CREATED, S.STARTED, S.AUTHORISED, S.FAILED)
 
@@ -64,7 +70,13 @@ REFUND = Workflow("refund", {
     (R.SUBMITTED, R.FAILED): PROVIDER,
 }, field="state")
 
+SLIP = Workflow("payment_slip", {
+    (SlipState.ISSUED, SlipState.PAID): PAYMENT_SIGNAL,   # only the verified payment signal (payment_succeeded)
+    (SlipState.ISSUED, SlipState.CANCELLED): STAFF,
+}, field="state")
+
 workflow.register(PAYMENT, states=Status.values)
+workflow.register(SLIP, states=SlipState.values)
 workflow.register(REFUND, states=RefundState.values)
 
 # How far along a status is; a stale provider report never moves a payment back down this order,
