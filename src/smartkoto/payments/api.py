@@ -43,7 +43,7 @@ def _create(request):
     try:
         body = json.loads(request.body or b"{}")
     except ValueError:
-        return _error(400, "invalid_json", "the body must be a JSON object")
+        body = None  # the service answers invalid_json once it knows the caller may create at all
     try:
         reply = services.create_payment_from_api(actor=request.actor, idempotency_key=request.headers.get("Idempotency-Key", ""),
                                                  body=body, render=payment_json)
