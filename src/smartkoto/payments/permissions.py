@@ -88,6 +88,12 @@ def _(actor, payment):
     return actor.is_system
 
 
+@policy.rule("payment.apply_report")
+def _(actor, payment):
+    """Apply the provider's verified report (webhook, poll): only the system, never a person."""
+    return actor.is_system
+
+
 @policy.rule("refund.request")
 def _(actor, payment):
     code = department_of(payment)

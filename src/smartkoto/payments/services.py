@@ -226,7 +226,7 @@ def apply_snapshot(payment, snapshot, source, event_id="", *, actor):
     Only the system (a verified webhook, a poll, the provider's answer to our call) feeds this. Returns a
     short outcome string for the webhook receipt and logs.
     """
-    policy.check(actor, "payment.expire", payment)  # system only
+    policy.check(actor, "payment.apply_report", payment)
     return _apply_snapshot(payment, snapshot, source, event_id)
 
 
