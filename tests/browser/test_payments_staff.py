@@ -2,6 +2,9 @@
 with axe-core on every page; then the accounting office's ledger and reconciliation."""
 
 import pytest
+from smartkoto.core.actor import Actor  # noqa: E402
+
+SYSTEM = Actor.system("tests")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,11 +17,11 @@ def paid_slip_payment():
     from smartkoto.payments.providers import simulated
 
     slip = PaymentSlip.objects.get(number="1308300000000017")
-    payment = slips.pay(slip, payer=None, idempotency_key="browser-staff-test")
-    services.start(payment)
+    payment = slips.pay(slip, actor=SYSTEM, idempotency_key="browser-staff-test")
+    services.start(payment, actor=SYSTEM)
     payment.refresh_from_db()
     assert simulated.submit_card(payment.provider_ref, simulated.CARD_SUCCESS) == "success"
-    services.poll(payment)
+    services.poll(payment, actor=SYSTEM)
     payment.refresh_from_db()
     assert payment.status == "succeeded"
     return payment

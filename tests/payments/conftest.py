@@ -13,8 +13,25 @@ def _no_http_webhooks(request, settings):
     settings.PAYMENTS_PROVIDER = "simulated"
 
 
+@pytest.fixture(autouse=True)
+def _fee_table(request):
+    """The fee table is data now: load Koto's fees for every test that uses the database."""
+    if "db" in request.fixturenames or "transactional_db" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames else "db")
+        from smartkoto.payments import demo
+
+        demo.load_fees()
+
+
 @pytest.fixture
-def make_payment(db):
+def system():
+    from smartkoto.core.actor import Actor
+
+    return Actor.system("tests")
+
+
+@pytest.fixture
+def make_payment(db, system):
     from smartkoto.payments import services
 
     counter = {"n": 0}
@@ -22,7 +39,7 @@ def make_payment(db):
     def make(payer=None, amount=600, reference=None, key=None, fee_code="juminhyo-copy", department_code="kumin"):
         counter["n"] += 1
         return services.request_payment(
-            payer=payer, reference=reference or f"REF-{counter['n']}", amount_yen=amount,
+            actor=system, payer=payer, reference=reference or f"REF-{counter['n']}", amount_yen=amount,
             description={"ja": "住民票の写し 2通", "en": "Certificate of residence × 2"}, fee_code=fee_code,
             department_code=department_code, return_url="/payments/", idempotency_key=key or f"key-{counter['n']}")
 
@@ -37,9 +54,10 @@ def sim():
 
     class Sim:
         def pay(self, payment, card=simulated.CARD_SUCCESS):
+            from smartkoto.core.actor import Actor
             from smartkoto.payments import services
 
-            services.start(payment)
+            services.start(payment, actor=Actor.system("tests"))
             payment.refresh_from_db()
             return simulated.submit_card(payment.provider_ref, card)
 

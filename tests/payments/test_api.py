@@ -41,7 +41,7 @@ def test_same_key_different_body_is_409(client, token):
 
 
 def test_same_key_still_in_flight_is_409(client, token):
-    from smartkoto.payments.services import request_hash
+    from smartkoto.payments.services import _request_hash as request_hash
 
     account = ServiceAccount.objects.get()
     IdempotencyRecord.objects.create(scope=f"payments.create:{account.pk}", key="busy", request_hash=request_hash(BODY))

@@ -10,6 +10,9 @@ from django.test import Client
 from smartkoto.payments import services
 from smartkoto.payments.models import LedgerEntry, Payment, Refund, SimIntent, WebhookReceipt
 from smartkoto.payments.providers import simulated
+from smartkoto.core.actor import Actor  # noqa: E402
+
+SYSTEM = Actor.system("tests")
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
 
@@ -64,7 +67,7 @@ def test_webhooks_duplicated_three_times_and_shuffled_in_parallel_give_one_final
 def test_parallel_refund_requests_never_exceed_the_captured_amount(make_payment, sim, make_staff):
     payment = make_payment(amount=1000)
     sim.pay(payment)
-    services.poll(payment)
+    services.poll(payment, actor=SYSTEM)
     clerks = [make_staff(f"clerk-{i}", "kaikei", "case_worker") for i in range(6)]
     boss = make_staff("boss", "kaikei", "department_manager")
 
@@ -72,10 +75,10 @@ def test_parallel_refund_requests_never_exceed_the_captured_amount(make_payment,
         def request():
             p = Payment.objects.get(pk=payment.pk)
             try:
-                refund = services.request_refund(p, amount_yen=400, reason="並行", requested_by=clerk)
+                refund = services.request_refund(p, amount_yen=400, reason="並行", actor=Actor.for_user(clerk))
             except services.RefundRefused:
                 return "refused"
-            services.decide_refund(refund, approver=boss, approve=True)
+            services.decide_refund(refund, actor=Actor.for_user(boss), approve=True)
             return "refunded"
         return request
 
@@ -91,15 +94,15 @@ def test_parallel_refund_requests_never_exceed_the_captured_amount(make_payment,
 def test_parallel_approvals_of_one_refund_refund_once(make_payment, sim, make_staff):
     payment = make_payment(amount=1000)
     sim.pay(payment)
-    services.poll(payment)
+    services.poll(payment, actor=SYSTEM)
     clerk = make_staff("clerk", "kaikei", "case_worker")
     bosses = [make_staff(f"boss-{i}", "kaikei", "department_manager") for i in range(4)]
-    refund = services.request_refund(payment, amount_yen=1000, reason="全額", requested_by=clerk)
+    refund = services.request_refund(payment, amount_yen=1000, reason="全額", actor=Actor.for_user(clerk))
 
     def approve(boss):
         def go():
             try:
-                return services.decide_refund(Refund.objects.get(pk=refund.pk), approver=boss, approve=True).state
+                return services.decide_refund(Refund.objects.get(pk=refund.pk), actor=Actor.for_user(boss), approve=True).state
             except services.RefundRefused:
                 return "refused"
         return go

@@ -5,6 +5,9 @@ import pytest
 from smartkoto.payments import queries, services, signals
 from smartkoto.payments.models import Payment, PaymentEvent
 from smartkoto.payments.providers import simulated
+from smartkoto.core.actor import Actor  # noqa: E402
+
+SYSTEM = Actor.system("tests")
 
 pytestmark = pytest.mark.django_db
 
@@ -31,11 +34,11 @@ def test_amount_must_be_a_positive_integer(make_payment, amount):
 def test_request_creates_the_provider_session_and_checkout_url_hands_over(make_payment, client):
     payment = make_payment()
     assert payment.status == "created" and payment.provider_ref.startswith("simpay_")
-    assert services.checkout_url(payment) == f"/payments/p/{payment.public_id}/pay/"
+    assert queries.checkout_url(payment, actor=SYSTEM) == f"/payments/p/{payment.public_id}/pay/"
     session = client.session
-    session["payments_guest"] = [payment.public_id]
+    session["guest:payments"] = [payment.public_id]
     session.save()
-    response = client.get(services.checkout_url(payment))
+    response = client.get(queries.checkout_url(payment, actor=SYSTEM))
     assert response.status_code == 302 and response["Location"] == f"/payments/sim/pay/{payment.provider_ref}/"
     payment.refresh_from_db()
     assert payment.status == "started"
@@ -56,17 +59,17 @@ def test_queries_and_signals_follow_a_payment_through_capture_and_refund(make_pa
     try:
         with django_capture_on_commit_callbacks(execute=True):
             payment = make_payment(reference="APP-7", amount=900)
-            assert not queries.is_paid("APP-7") and queries.paid_amount("APP-7") == 0
+            assert not queries.is_paid("APP-7", actor=SYSTEM) and queries.paid_amount("APP-7", actor=SYSTEM) == 0
             assert sim.pay(payment, simulated.CARD_DECLINE) == "decline"
-            services.poll(payment)
+            services.poll(payment, actor=SYSTEM)
             assert sim.pay(payment, simulated.CARD_SUCCESS) == "success"
-            services.poll(payment)
-            assert queries.is_paid("APP-7") and queries.paid_amount("APP-7") == 900
+            services.poll(payment, actor=SYSTEM)
+            assert queries.is_paid("APP-7", actor=SYSTEM) and queries.paid_amount("APP-7", actor=SYSTEM) == 900
             clerk, manager = make_staff("kaikei-a", "kaikei", "case_worker"), make_staff("kaikei-b", "kaikei", "department_manager")
-            refund = services.request_refund(payment, amount_yen=300, reason="一部取り下げ", requested_by=clerk)
-            services.decide_refund(refund, approver=manager, approve=True)
-            assert queries.paid_amount("APP-7") == 600 and queries.is_paid("APP-7")
-            assert [p.pk for p in queries.payments_for_reference("APP-7")] == [payment.pk]
+            refund = services.request_refund(payment, amount_yen=300, reason="一部取り下げ", actor=Actor.for_user(clerk))
+            services.decide_refund(refund, actor=Actor.for_user(manager), approve=True)
+            assert queries.paid_amount("APP-7", actor=SYSTEM) == 600 and queries.is_paid("APP-7", actor=SYSTEM)
+            assert [p.pk for p in queries.payments_for_reference("APP-7", actor=SYSTEM)] == [payment.pk]
     finally:
         for signal, handler in ((signals.payment_succeeded, handlers["succeeded"]), (signals.payment_refunded, handlers["refunded"]),
                                 (signals.payment_failed, handlers["failed"])):

@@ -6,10 +6,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from smartkoto.payments import services
+from smartkoto.payments import queries, services
 from smartkoto.payments.models import Payment, Refund, SimIntent, SimWebhook
 from smartkoto.payments.providers import simulated
 from smartkoto.payments.providers.base import ProviderError
+from smartkoto.core.actor import Actor  # noqa: E402
+
+SYSTEM = Actor.system("tests")
 
 pytestmark = pytest.mark.django_db
 
@@ -24,13 +27,13 @@ def test_provider_down_at_create_then_back_makes_exactly_one_provider_payment(ma
     payment = make_payment()
     assert payment.provider_ref == "" and payment.status == "created"
     session = client.session
-    session["payments_guest"] = [payment.public_id]
+    session["guest:payments"] = [payment.public_id]
     session.save()
-    response = client.get(services.checkout_url(payment))
+    response = client.get(queries.checkout_url(payment, actor=SYSTEM))
     assert response.status_code == 503
     monkeypatch.setattr(simulated.SimulatedProvider, "create", original)
     for _ in range(2):
-        response = client.get(services.checkout_url(payment))
+        response = client.get(queries.checkout_url(payment, actor=SYSTEM))
         assert response.status_code == 302 and "/payments/sim/pay/" in response["Location"]
     assert SimIntent.objects.count() == 1
     assert Payment.objects.get().provider_ref == SimIntent.objects.get().id
@@ -67,18 +70,18 @@ def test_undelivered_webhooks_are_resent_signed_by_the_sweep(make_payment, sim, 
 def test_a_refund_the_provider_refuses_frees_the_amount(make_payment, sim, make_staff):
     payment = make_payment(amount=1000)
     sim.pay(payment)
-    services.poll(payment)
+    services.poll(payment, actor=SYSTEM)
     clerk, boss = make_staff("c", "kaikei", "case_worker"), make_staff("b", "kaikei", "department_manager")
-    refund = services.request_refund(Payment.objects.get(pk=payment.pk), amount_yen=1000, reason="全額", requested_by=clerk)
+    refund = services.request_refund(Payment.objects.get(pk=payment.pk), amount_yen=1000, reason="全額", actor=Actor.for_user(clerk))
     SimIntent.objects.filter(id=payment.provider_ref).update(amount_refunded=500)  # e.g. refunded at the provider's console
-    refund = services.decide_refund(refund, approver=boss, approve=True)
+    refund = services.decide_refund(refund, actor=Actor.for_user(boss), approve=True)
     assert refund.state == "failed"
     payment.refresh_from_db()
     assert payment.refund_reserved_yen == 0 and payment.status == "succeeded"
 
 
 def test_a_timeout_page_return_shows_pending_and_asks_not_to_pay_again(resident_client, resident, sim):
-    payment = services.request_payment(payer=resident, reference="R-1", amount_yen=300, description={"ja": "テスト"},
+    payment = services.request_payment(actor=Actor.for_user(resident), payer=resident, reference="R-1", amount_yen=300, description={"ja": "テスト"},
                                        fee_code="juminhyo-copy", department_code="kumin", return_url="/payments/", idempotency_key="t1")
     sim.pay(payment, simulated.CARD_TIMEOUT)
     resident_client.get(f"/payments/p/{payment.public_id}/return/")

@@ -16,6 +16,9 @@ from smartkoto.payments import ledger, services
 from smartkoto.payments.models import LedgerEntry, Payment
 from smartkoto.payments.providers.base import ProviderError, WebhookRefused
 from smartkoto.payments.providers.stripe import StripeProvider, _flatten, verify_signature
+from smartkoto.core.actor import Actor  # noqa: E402
+
+SYSTEM = Actor.system("tests")
 
 RECORDED = Path(__file__).parent / "stripe_recorded"
 SECRET = "whsec_test_secret"
@@ -59,10 +62,10 @@ def stripe(settings):
     settings.PAYMENTS_STRIPE_WEBHOOK_SECRET = SECRET
     from smartkoto.payments.providers import registry
 
-    original = registry._providers["stripe"]
-    registry._providers["stripe"] = lambda: StripeProvider(session=fake)
+    original = registry.providers._items["stripe"]
+    registry.providers._items["stripe"] = lambda: StripeProvider(session=fake)
     yield fake
-    registry._providers["stripe"] = original
+    registry.providers._items["stripe"] = original
 
 
 def stripe_signature(body, timestamp=None, secret=SECRET):
@@ -98,10 +101,10 @@ def test_poll_reads_a_decline_then_a_capture_and_books_it(stripe, make_payment):
     path = f"/v1/checkout/sessions/{payment.provider_ref}"
     stripe.on("GET", path, recorded("checkout_session_declined"))
     stripe.on("GET", path, recorded("checkout_session_paid"))
-    services.poll(payment)
+    services.poll(payment, actor=SYSTEM)
     payment.refresh_from_db()
     assert payment.status == "failed"
-    services.poll(payment)
+    services.poll(payment, actor=SYSTEM)
     payment.refresh_from_db()
     assert payment.status == "succeeded"
     assert LedgerEntry.objects.get(payment=payment).provider_ref == "pi_3QxYz1AbCdEf"
@@ -113,11 +116,11 @@ def test_refund_goes_to_the_payment_intent_with_the_refunds_idempotency_key(stri
     stripe.on("POST", "/v1/checkout/sessions", recorded("checkout_session_created"))
     payment = make_payment(amount=600)
     stripe.on("GET", f"/v1/checkout/sessions/{payment.provider_ref}", recorded("checkout_session_paid"))
-    services.poll(payment)
+    services.poll(payment, actor=SYSTEM)
     clerk, boss = make_staff("c", "kaikei", "case_worker"), make_staff("b", "kaikei", "department_manager")
-    refund = services.request_refund(Payment.objects.get(pk=payment.pk), amount_yen=300, reason="一部", requested_by=clerk)
+    refund = services.request_refund(Payment.objects.get(pk=payment.pk), amount_yen=300, reason="一部", actor=Actor.for_user(clerk))
     stripe.on("POST", "/v1/refunds", recorded("refund_created", REFUND_ID=str(refund.pk)))
-    services.decide_refund(refund, approver=boss, approve=True)
+    services.decide_refund(refund, actor=Actor.for_user(boss), approve=True)
     sent = [s for s in stripe.sent if s["path"] == "/v1/refunds"][0]
     assert sent["headers"]["Idempotency-Key"] == f"smartkoto-refund-{refund.pk}"
     assert sent["data"]["payment_intent"] == "pi_3QxYz1AbCdEf" and sent["data"]["amount"] == 300
@@ -131,7 +134,7 @@ def test_an_idempotency_error_is_not_retried(stripe, make_payment):
     payment = make_payment()
     assert payment.provider_ref == ""
     with pytest.raises(ProviderError) as caught:
-        services.ensure_provider_session(payment)
+        services._ensure_provider_session(payment)
     assert not caught.value.retryable
 
 
@@ -173,7 +176,7 @@ def test_settlement_report_reads_balance_transactions_and_reconciles(stripe, mak
     payment = make_payment(amount=600)
     stripe.on("GET", f"/v1/checkout/sessions/{payment.provider_ref}", recorded("checkout_session_paid"))
     stripe.on("GET", "/v1/balance_transactions", recorded("balance_transactions"))
-    services.poll(payment)
+    services.poll(payment, actor=SYSTEM)
     rows = StripeProvider(session=stripe).settlement_report(date(2025, 11, 25), date(2025, 11, 26))
     assert [(r.kind, r.provider_ref, r.amount, r.fee, r.line_ref) for r in rows] == [
         ("payment", "pi_3QxYz1AbCdEf", 600, 22, "ch_3QxYz1AbCdEf"), ("refund", "pi_3QxYz1AbCdEf", -300, 0, "re_3QxYz1AbCdEf0")]
@@ -182,5 +185,5 @@ def test_settlement_report_reads_balance_transactions_and_reconciles(stripe, mak
     from django.utils import timezone
 
     today = timezone.localdate()
-    run = ledger.reconcile(today, today, provider_id="stripe", report=rows[:1])
+    run = ledger.reconcile(today, today, provider_id="stripe", report=rows[:1], actor=SYSTEM)
     assert run.counts["matched"] == 1

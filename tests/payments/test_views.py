@@ -8,13 +8,16 @@ from smartkoto.core.models import AuditRecord
 from smartkoto.payments import services, slips
 from smartkoto.payments.models import Payment, PaymentSlip, Refund
 from smartkoto.payments.providers import simulated
+from smartkoto.core.actor import Actor  # noqa: E402
+
+SYSTEM = Actor.system("tests")
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def slip(koto):
-    return slips.issue("juminhyo-copy", 2)
+    return slips.issue("juminhyo-copy", 2, actor=SYSTEM)
 
 
 def open_slip(client, slip):
@@ -75,10 +78,12 @@ def test_guest_can_pay_and_only_that_browser_sees_the_payment(client, slip, make
     payment = Payment.objects.get()
     assert payment.payer is None
     assert client.get(f"/payments/p/{payment.public_id}/").status_code == 200
-    assert Client().get(f"/payments/p/{payment.public_id}/").status_code == 404
+    assert Client().get(f"/payments/p/{payment.public_id}/").status_code == 403
     other = Client()
     other.force_login(make_resident(subject="other"))
-    assert other.get(f"/payments/p/{payment.public_id}/").status_code == 404
+    assert other.get(f"/payments/p/{payment.public_id}/").status_code == 403
+    assert other.get(f"/payments/p/{payment.public_id}/receipt.pdf").status_code == 403
+    assert AuditRecord.objects.filter(action="access.refused", detail__action="payments.payment.own").count() == 3
 
 
 def test_a_declined_card_can_be_retried_and_the_failed_page_says_so(resident_client, slip):
@@ -105,7 +110,7 @@ def test_english_pages_render(resident_client, slip):
 def paid_payment(make_payment, sim):
     payment = make_payment(amount=600)
     sim.pay(payment)
-    services.poll(payment)
+    services.poll(payment, actor=SYSTEM)
     payment.refresh_from_db()
     return payment
 
@@ -136,8 +141,9 @@ def test_staff_request_and_a_second_manager_approves_a_partial_refund(client, ma
 
 def test_staff_of_other_departments_cannot_see_the_payment(client, make_staff, staff_login, paid_payment):
     staff_login(client, make_staff("kosodate", "kosodate", "case_worker"))
-    assert client.get(f"/staff/payments/{paid_payment.pk}/").status_code == 404
+    assert client.get(f"/staff/payments/{paid_payment.pk}/").status_code == 403
     assert client.get("/staff/payments/ledger/").status_code == 403
+    assert AuditRecord.objects.filter(action="access.refused", detail__action="payments.payment.view").exists()
 
 
 def test_staff_issue_a_slip_and_keep_the_ledger(client, make_staff, staff_login, paid_payment):

@@ -11,6 +11,9 @@ from smartkoto.payments.models import LedgerEntry, Payment, WebhookReceipt
 from smartkoto.payments.providers import simulated
 
 from .conftest import event_types
+from smartkoto.core.actor import Actor  # noqa: E402
+
+SYSTEM = Actor.system("tests")
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +111,7 @@ def test_failed_payment_later_captured_ends_succeeded(make_payment, sim, client)
     payment.refresh_from_db()
     assert payment.status == "failed"
     sim.settle_now(payment)
-    services.poll(payment)  # the sweep's poll finds the capture; the provider also sends a webhook
+    services.poll(payment, actor=SYSTEM)  # the sweep's poll finds the capture; the provider also sends a webhook
     sim.post(client, sim.hooks(payment)[-1])
     payment.refresh_from_db()
     assert payment.status == "succeeded"
@@ -122,7 +125,7 @@ def test_provider_timeout_leaves_the_payment_pending_and_never_charges_twice(mak
 
     payment = make_payment()
     assert sim.pay(payment, simulated.CARD_TIMEOUT) == "timeout"
-    services.poll(payment)
+    services.poll(payment, actor=SYSTEM)
     payment.refresh_from_db()
     assert payment.status == "started"
     # the resident presses pay again: the provider refuses a second charge while the first is processing
@@ -146,11 +149,11 @@ def test_old_unfinished_payments_expire_at_the_provider_too(make_payment, sim):
     from smartkoto.payments.tasks import sweep
 
     payment = make_payment()
-    services.start(payment)
+    services.start(payment, actor=SYSTEM)
     Payment.objects.filter(pk=payment.pk).update(expires_at=timezone.now() - timedelta(minutes=1), updated_at=timezone.now() - timedelta(hours=2))
     assert sweep.call()["expired"] == 1
     payment.refresh_from_db()
     assert payment.status == "expired"
     assert SimIntent.objects.get(id=payment.provider_ref).status == "canceled"
     with pytest.raises(services.PaymentError):
-        services.start(payment)
+        services.start(payment, actor=SYSTEM)

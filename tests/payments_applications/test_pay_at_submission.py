@@ -7,6 +7,9 @@ from django.test import Client
 from smartkoto.payments import services as payment_services
 from smartkoto.payments.models import LedgerEntry, Payment
 from smartkoto.payments.providers import simulated
+from smartkoto.core.actor import Actor  # noqa: E402
+
+SYSTEM = Actor.system("tests")
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +74,7 @@ def test_a_failed_payment_later_captured_ends_paid_and_received(sent, resident_c
     assert payment.status == "failed" and sent.status == "awaiting_payment"
     SimIntent.objects.filter(id=payment.provider_ref).update(settles_at=payment.created_at)  # the provider captures after all
     with django_capture_on_commit_callbacks(execute=True):
-        payment_services.poll(payment)  # as the sweep or the resident's "check again" does
+        payment_services.poll(payment, actor=SYSTEM)  # as the sweep or the resident's "check again" does
     payment.refresh_from_db()
     sent.refresh_from_db()
     assert payment.status == "succeeded" and sent.status == "received"

@@ -28,7 +28,7 @@ class ApplicationsConfig(AppConfig):
         payment_signals.payment_succeeded.connect(receivers.on_payment_succeeded, dispatch_uid="applications.payment_succeeded")
         payment_signals.payment_failed.connect(receivers.on_payment_failed, dispatch_uid="applications.payment_failed")
         payment_signals.payment_refunded.connect(receivers.on_payment_refunded, dispatch_uid="applications.payment_refunded")
-        payment_links.register(receivers.case_link)
+        payment_links.register(lambda reference, actor: receivers.case_link(reference, actor.user))
 
         navigation.register("public", "applications:mine", _("My applications"), order=20,
                             visible=lambda user: user.is_authenticated and getattr(user, "kind", "") == "resident")

@@ -341,22 +341,23 @@ def pay(application, *, actor):
     closed without money (expired, cancelled), so a replayed, double or parallel "Pay" creates no second
     payment, and a new attempt after an expired or cancelled one gets a new key.
     """
+    from smartkoto.core.actor import Actor
     from smartkoto.payments import queries as payments, services as payment_services
 
     policy.check(actor, "application.pay", application)
     if application.status != Status.AWAITING_PAYMENT or application.fee_amount <= 0:
         raise PaymentNotPossible("not waiting for payment")
-    if payments.is_paid(application.reference):
+    if payments.is_paid(application.reference, actor=Actor.system("applications")):
         raise PaymentNotPossible("already paid")
     payer = application.applicant
-    existing = payments.open_payment_for_reference(application.reference, payer)
+    existing = payments.open_payment_for_reference(application.reference, payer, actor=Actor.system("applications"))
     if existing is not None and existing.amount_yen == application.fee_amount:
         return existing
     # counts only payments closed without money (expired, cancelled), so parallel requests that race with the
     # creation of the open payment still derive the same key
-    attempt = sum(1 for p in payments.payments_for_reference(application.reference) if p.status in ("expired", "cancelled"))
+    attempt = sum(1 for p in payments.payments_for_reference(application.reference, actor=Actor.system("applications")) if p.status in ("expired", "cancelled"))
     return payment_services.request_payment(
-        payer=payer, reference=application.reference, amount_yen=application.fee_amount, description=_payment_description(application),
+        actor=actor, payer=payer, reference=application.reference, amount_yen=application.fee_amount, description=_payment_description(application),
         fee_code=application.procedure.slug, department_code=application.department_code,
         return_url=reverse("applications:detail", args=[application.public_id]),
         idempotency_key=f"application-{application.pk}-fee-{application.fee_amount}-{attempt}")
@@ -381,14 +382,15 @@ def _signalled(reference, actor):
 
 def payment_succeeded(payment, reference, *, actor):
     """payments.signals.payment_succeeded: the provider captured the money (verified webhook or poll)."""
+    from smartkoto.core.actor import Actor
     from smartkoto.payments import queries as payments
 
     with transaction.atomic():
         application = _signalled(reference, actor)
-        if application is None or not payments.is_paid(reference):
+        if application is None or not payments.is_paid(reference, actor=Actor.system("applications")):
             return None
         _payment_event(application, payment, "succeeded", payment.captured_yen or payment.amount_yen)
-        if application.status == Status.AWAITING_PAYMENT and payments.paid_amount(reference) >= application.fee_amount:
+        if application.status == Status.AWAITING_PAYMENT and payments.paid_amount(reference, actor=Actor.system("applications")) >= application.fee_amount:
             target = Status.COMPLETED if application.decided_at else Status.RECEIVED
             previous = WF.apply(application, target, by=PAYMENT)
             application.paid_at = timezone.now()

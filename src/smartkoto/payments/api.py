@@ -1,20 +1,17 @@
 """JSON API: department systems create payments (Idempotency-Key required) and read them; providers post
-webhooks. Registered in the OpenAPI document at /api/schema (apps.py)."""
+webhooks. Registered in the OpenAPI document at /api/schema (apps.py). Each view parses, calls one service or
+query with `actor=request.actor` and maps its exceptions; a token of another department is refused (403 JSON,
+audited) by the payments policy."""
 
 import json
 
-from django.db import IntegrityError, transaction
-from django.http import JsonResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from smartkoto.core.i18n import tr
-from smartkoto.identity.middleware import require_scope
-
-from . import services
-from .models import IdempotencyRecord, Payment
+from . import queries, services
+from .permissions import policy
 from .providers.base import ProviderError, WebhookRefused
 
 
@@ -24,7 +21,7 @@ def payment_json(payment):
         "amount_yen": payment.amount_yen, "captured_yen": payment.captured_yen, "refunded_yen": payment.refunded_yen,
         "fee_code": payment.fee_code, "department_code": payment.department_code,
         "description": payment.description, "provider": payment.provider,
-        "checkout_url": services.checkout_url(payment),
+        "checkout_url": reverse("payments:checkout", args=[payment.public_id]),
         "created_at": payment.created_at.isoformat(), "succeeded_at": payment.succeeded_at.isoformat() if payment.succeeded_at else None,
         "expires_at": payment.expires_at.isoformat(),
     }
@@ -34,83 +31,53 @@ def _error(status, code, detail):
     return JsonResponse({"error": code, "detail": detail}, status=status)
 
 
-REQUIRED = {"reference": str, "amount_yen": int, "fee_code": str, "department_code": str, "return_url": str}
-
-
-def _create(request):
-    key = request.headers.get("Idempotency-Key", "").strip()
-    if not key or len(key) > 200:
-        return _error(400, "idempotency_key_required", "send an Idempotency-Key header (at most 200 characters)")
-    try:
-        body = json.loads(request.body or b"{}")
-    except ValueError:
-        return _error(400, "invalid_json", "the body must be a JSON object")
-    if not isinstance(body, dict):
-        return _error(400, "invalid_json", "the body must be a JSON object")
-    problems = {name: "required" for name, kind in REQUIRED.items()
-                if not isinstance(body.get(name), kind) or isinstance(body.get(name), bool) or body.get(name) in ("", None)}
-    if not problems and body["amount_yen"] <= 0:
-        problems["amount_yen"] = "must be a positive integer"
-    description = body.get("description") or {"ja": body.get("reference", "")}
-    if not isinstance(description, dict):
-        problems["description"] = "must be an object of texts by language"
-    if problems:
-        return _error(400, "validation", problems)
-    scope = f"payments.create:{request.service_account.pk}"
-    digest = services.request_hash(body)
-    try:
-        with transaction.atomic():
-            record = IdempotencyRecord.objects.create(scope=scope, key=key, request_hash=digest)
-    except IntegrityError:
-        record = IdempotencyRecord.objects.get(scope=scope, key=key)
-        if record.request_hash != digest:
-            return _error(409, "idempotency_key_reused", "this Idempotency-Key was used with a different request")
-        if record.status_code is None:
-            return _error(409, "request_in_progress", "a request with this Idempotency-Key is still being processed")
-        response = JsonResponse(record.body, status=record.status_code)
-        response["Idempotent-Replayed"] = "true"
-        return response
-    try:
-        payment = services.request_payment(
-            payer=None, reference=body["reference"], amount_yen=body["amount_yen"], description=description,
-            fee_code=body["fee_code"], department_code=body["department_code"], return_url=body["return_url"],
-            idempotency_key=f"api-{request.service_account.pk}-{key}")
-    except services.PaymentError as exc:
-        record.delete()
-        return _error(400, "validation", str(exc))
-    data = payment_json(payment)
-    record.status_code, record.body = 201, data
-    record.save(update_fields=["status_code", "body"])
-    return JsonResponse(data, status=201)
-
-
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def payments(request):
     if request.method == "POST":
-        return require_scope("payments:write")(_create)(request)
-    return require_scope("payments:read")(_list)(request)
+        return _create(request)
+    return _list(request)
+
+
+def _create(request):
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        body = None  # the service answers invalid_json once it knows the caller may create at all
+    try:
+        reply = services.create_payment_from_api(actor=request.actor, idempotency_key=request.headers.get("Idempotency-Key", ""),
+                                                 body=body, render=payment_json)
+    except services.ApiRefused as refused:
+        return _error(refused.status, refused.code, refused.detail)
+    response = JsonResponse(reply.body, status=reply.status)
+    if reply.replayed:
+        response["Idempotent-Replayed"] = "true"
+    return response
 
 
 def _list(request):
+    policy.check(request.actor, "api.read")
     reference = request.GET.get("reference", "").strip()
     if not reference:
         return _error(400, "reference_required", "filter by ?reference=")
-    items = Payment.objects.filter(reference=reference).order_by("-created_at")[:100]
+    items = queries.payments_for_reference(reference, actor=request.actor)[:100]
     return JsonResponse({"results": [payment_json(p) for p in items]})
 
 
 @require_GET
-@require_scope("payments:read")
 def payment_detail(request, public_id):
-    return JsonResponse(payment_json(get_object_or_404(Payment, public_id=public_id)))
+    policy.check(request.actor, "api.read")
+    payment = queries.payment(public_id, actor=request.actor)
+    if payment is None:
+        raise Http404
+    return JsonResponse(payment_json(payment))
 
 
 @csrf_exempt
 @require_POST
 def webhook(request, provider):
     try:
-        outcome = services.handle_webhook(provider, request.body, request.headers, request)
+        outcome = services.handle_webhook(provider, request.body, request.headers, actor=request.actor)
     except WebhookRefused as refusal:
         return _error(400, "webhook_refused", refusal.reason)
     except ProviderError:

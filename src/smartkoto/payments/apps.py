@@ -1,4 +1,32 @@
 from django.apps import AppConfig
+from django.core import checks
+
+
+def _can(user, action):
+    from smartkoto.core.actor import Actor
+
+    from .permissions import policy
+
+    return user.is_authenticated and policy.can(Actor.for_user(user), action)
+
+
+def _is_resident(user):
+    from smartkoto.core.actor import Actor
+
+    return user.is_authenticated and Actor.for_user(user).is_resident
+
+
+def check_provider(app_configs=None, **kwargs):
+    """The configured payment provider (PAYMENTS_PROVIDER / SMARTKOTO_PAYMENTS_PROVIDER) must be a registered one."""
+    from .providers import registry
+
+    configured = registry.default_id()
+    if configured in registry.providers:
+        return []
+    known = ", ".join(registry.ids()) or "none"
+    return [checks.Error(f"Unknown payment provider '{configured}' in PAYMENTS_PROVIDER. Known: {known}.",
+                         hint="Set PAYMENTS_PROVIDER (or SMARTKOTO_PAYMENTS_PROVIDER) to one of the known ids.",
+                         id="payments.E001")]
 
 
 class PaymentsConfig(AppConfig):
@@ -10,17 +38,18 @@ class PaymentsConfig(AppConfig):
 
         from smartkoto.core import navigation, openapi
 
-        from . import api, slips  # noqa: F401  (slips subscribes to payment_succeeded)
-        from .providers import registry
+        from . import api, slips, workflow  # noqa: F401  (slips subscribes to payment_succeeded; workflow registers)
+        from .providers import simulated, stripe  # noqa: F401  (the providers register themselves on import)
 
-        registry.load_builtin()
+        checks.register(check_provider, checks.Tags.compatibility, deploy=False)
         navigation.register("public", "payments:slip_lookup", _("Pay a payment slip"), order=40)
         navigation.register("public", "payments:mine", _("My payments"), order=41,
-                            visible=lambda user: user.is_authenticated and user.kind == "resident")
+                            visible=_is_resident)
         navigation.register("staff", "payments_staff:index", _("Payments"), order=40,
-                            visible=lambda user: user.is_authenticated and bool(user.department_codes()))
+                            visible=lambda user: _can(user, "payment.list"))
+        navigation.register("staff", "payments_staff:fees", _("Fees"), order=42,
+                            visible=lambda user: _can(user, "fee.change"))
         navigation.register("staff", "payments_staff:ledger", _("Ledger and reconciliation"), order=41,
-                            visible=lambda user: user.is_authenticated and (
-                                user.has_staff_role(department="kaikei") or user.has_staff_role("dx_admin", "auditor")))
+                            visible=lambda user: _can(user, "ledger.view"))
         openapi.register_paths(api.openapi_paths(), schemas={"Payment": api.PAYMENT_SCHEMA, "NewPayment": api.NEW_PAYMENT_SCHEMA},
                                tags=[{"name": "payments", "description": "Payments of ward fees (納付)"}])

@@ -1,6 +1,8 @@
-"""Ward fees (手数料) staff can issue payment slips for, and the Koto demo data of this app.
+"""The Koto demo data of this app: Koto's ward fees (手数料) loaded into the fee table (`Fee`, edited by staff
+on /staff/payments/fees/), and two issued payment slips.
 
-Amounts are integer yen. 粗大ごみ is charged per item (the fee differs by item size).
+Amounts are integer yen. 粗大ごみ is charged per item (the fee differs by item size). Nothing else reads this
+module: the fee table is data, read through `payments.queries`.
 """
 
 from smartkoto.core.i18n import both
@@ -16,13 +18,6 @@ FEES = [
     ("sodai-large", "seiso", both("粗大ごみ処理手数料（大）", "Bulky waste collection fee (large item)"), 1600, both("点", "item")),
 ]
 
-FEES_BY_CODE = {code: {"code": code, "department": dept, "name": name, "unit_yen": unit, "unit": unit_name}
-                for code, dept, name, unit, unit_name in FEES}
-
-
-def fee(code):
-    return FEES_BY_CODE[code]
-
 
 DEMO_SLIPS = [
     # number, check code, fee, quantity
@@ -31,9 +26,22 @@ DEMO_SLIPS = [
 ]
 
 
+def load_fees():
+    """Koto's fees as rows of the fee table."""
+    from smartkoto.core.actor import Actor
+
+    from . import services
+
+    services.load_fees(FEES, actor=Actor.system("payments.demo"))
+
+
 def load():
-    """Two issued slips residents can pay on /payments/slip/ in the demo."""
+    """Koto's fee table and two issued slips residents can pay on /payments/slip/ in the demo."""
+    from smartkoto.core.actor import Actor
+
     from . import slips
 
+    load_fees()
+    actor = Actor.system("payments.demo")
     for number, check_code, code, quantity in DEMO_SLIPS:
-        slips.issue(code, quantity, number=number, check_code=check_code)
+        slips.issue(code, quantity, actor=actor, number=number, check_code=check_code)

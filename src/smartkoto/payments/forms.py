@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from smartkoto.core.forms import SafeForm
 from smartkoto.core.i18n import tr
 
-from . import demo
+from . import queries
 
 
 class SlipLookupForm(SafeForm):
@@ -63,16 +63,35 @@ class SimCardForm(forms.Form):
         return value
 
 
-def fee_choices():
+def fee_choices(actor, fees=None):
     from django.utils.translation import gettext
 
-    return [(code, f"{tr(fee['name'])} — " + gettext("%(amount)s yen per %(unit)s") % {"amount": f"{fee['unit_yen']:,}", "unit": tr(fee["unit"])})
-            for code, fee in demo.FEES_BY_CODE.items()]
+    return [(fee.code, f"{tr(fee.name)} — " + gettext("%(amount)s yen per %(unit)s") % {"amount": f"{fee.amount_yen:,}", "unit": tr(fee.unit)})
+            for fee in (queries.fees(actor=actor) if fees is None else fees)]
 
 
 class IssueSlipForm(SafeForm):
-    fee_code = forms.ChoiceField(label=_("Fee"), choices=fee_choices)
+    fee_code = forms.ChoiceField(label=_("Fee"))
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=50, initial=1)
+
+    def __init__(self, *args, actor, **kwargs):
+        from .permissions import policy
+
+        super().__init__(*args, **kwargs)
+        fees = list(queries.fees(actor=actor))
+        # any active fee is valid input (the service refuses, audited, a fee of another department);
+        # the list offers only the fees this actor may issue slips for
+        self.fields["fee_code"].choices = fee_choices(actor, fees)
+        self.fields["fee_code"].widget.choices = fee_choices(actor, [fee for fee in fees if policy.can(actor, "slip.issue", fee)])
+
+
+class FeeAmountForm(SafeForm):
+    amount_yen = forms.IntegerField(
+        label=_("Amount (yen)"), min_value=0, max_value=10_000_000,
+        help_text=_("Whole yen, 0 or more."),
+        error_messages={"required": _("Enter the amount in yen."), "invalid": _("Enter the amount as a whole number of yen."),
+                        "min_value": _("The amount cannot be negative."), "max_value": _("The amount is too large.")},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "0", "step": "1"}))
 
 
 class RefundRequestForm(SafeForm):

@@ -5,15 +5,15 @@ _resolvers = []
 
 
 def register(resolver):
-    """`resolver(reference, user)` returns {"label": str, "url": str ("" when this user may not open it)} or None."""
+    """`resolver(reference, actor)` returns {"label": str, "url": str ("" when this actor may not open it)} or None."""
     if resolver not in _resolvers:
         _resolvers.append(resolver)
 
 
-def for_reference(reference, user=None):
+def for_reference(reference, *, actor):
     links = []
     for resolver in _resolvers:
-        link = resolver(reference, user)
+        link = resolver(reference, actor)
         if link:
             links.append(link)
     return links

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .workflow import Status
+from .workflow import RefundState, SlipState, Status
 
 
 def _event_id():
@@ -93,12 +93,7 @@ class PaymentEvent(models.Model):
 
 
 class Refund(models.Model):
-    class State(models.TextChoices):
-        REQUESTED = "requested", _("Waiting for approval")
-        REJECTED = "rejected", _("Rejected")
-        SUBMITTED = "submitted", _("Sent to the provider")
-        SUCCEEDED = "succeeded", _("Refunded")
-        FAILED = "failed", _("Refund failed")
+    State = RefundState
 
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     amount_yen = models.PositiveIntegerField(_("amount (yen)"))
@@ -190,10 +185,7 @@ class ReconciliationRun(models.Model):
 class PaymentSlip(models.Model):
     """A payment slip (納付書) issued by staff: 納付番号 (16 digits) + 確認番号 (6 digits)."""
 
-    class State(models.TextChoices):
-        ISSUED = "issued", _("Not paid yet")
-        PAID = "paid", _("Paid")
-        CANCELLED = "cancelled", _("Cancelled")
+    State = SlipState
 
     number = models.CharField(_("payment number"), max_length=16, unique=True)
     check_code = models.CharField(_("confirmation number"), max_length=6)
@@ -210,6 +202,48 @@ class PaymentSlip(models.Model):
 
     class Meta:
         ordering = ["-issued_at"]
+
+
+class Fee(models.Model):
+    """A ward fee (手数料) staff issue payment slips for: data the fee table page edits, not code."""
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    department_code = models.CharField(_("department code"), max_length=32)
+    name = models.JSONField(_("name"), default=dict)  # {"ja": ..., "en": ...}
+    amount_yen = models.PositiveIntegerField(_("amount (yen)"))
+    unit = models.JSONField(_("unit"), default=dict)  # {"ja": "通", "en": "copy"}
+    active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["department_code", "code"]
+        verbose_name = _("fee")
+        verbose_name_plural = _("fees")
+
+    def __str__(self):
+        return self.code
+
+
+class FeeChange(models.Model):
+    """One change of a fee's amount: who, when, old → new. Rows are appended, never changed."""
+
+    fee = models.ForeignKey(Fee, on_delete=models.PROTECT, related_name="changes")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    changed_by_label = models.CharField(max_length=150, blank=True)
+    changed_at = models.DateTimeField(auto_now_add=True)
+    old_amount_yen = models.PositiveIntegerField()
+    new_amount_yen = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("fee history is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("fee history is append-only")
 
 
 # --- the simulated provider's side: its own records, never read by our payment code directly ---

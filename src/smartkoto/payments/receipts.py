@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from smartkoto.core.i18n import tr
 from smartkoto.core.pdf import GOTHIC, new_canvas
+from smartkoto.municipality import queries as municipality
 
 FONT = GOTHIC
 
@@ -16,8 +17,11 @@ def build_pdf(payment, payer_name=""):
     from reportlab.lib.pagesizes import A5, landscape
     from reportlab.lib.units import mm
 
+    profile = municipality.profile()
+    ward = municipality.name("ja")
+    address = tr(profile["address"], "ja") if profile["address"] else ""
     size = landscape(A5)
-    out, pdf = new_canvas(f"領収書 {receipt_number(payment)}", pagesize=size, author="江東区",
+    out, pdf = new_canvas(f"領収書 {receipt_number(payment)}", pagesize=size, author=ward,
                           subject=f"Receipt {receipt_number(payment)} {payment.captured_yen} JPY")
     width, height = size
     pdf.setFont(FONT, 22)
@@ -38,9 +42,9 @@ def build_pdf(payment, payer_name=""):
         pdf.drawString(15 * mm, height - 84 * mm, f"うち返金済み　¥{payment.refunded_yen:,}（差引 ¥{payment.captured_yen - payment.refunded_yen:,}）")
     pdf.drawString(15 * mm, height - 91 * mm, "上記の金額を正に領収いたしました。")
     pdf.setFont(FONT, 12)
-    pdf.drawRightString(width - 15 * mm, 22 * mm, "江東区会計管理者")
+    pdf.drawRightString(width - 15 * mm, 22 * mm, f"{ward}会計管理者")
     pdf.setFont(FONT, 9)
-    pdf.drawRightString(width - 15 * mm, 15 * mm, "東京都江東区東陽四丁目11番28号")
+    pdf.drawRightString(width - 15 * mm, 15 * mm, address)
     pdf.showPage()
     pdf.save()
     return out.getvalue()

@@ -1,13 +1,16 @@
-"""What can happen to a payment. Each write runs in a transaction and is audited.
+"""What can happen to a payment. Each write runs in a transaction and is audited; each public function takes
+the acting `actor=` (core.actor.Actor) and checks the payments policy (permissions.py) before it changes anything.
 
 Outcome statuses change in exactly one place, `apply_snapshot`, fed only by a verified webhook or a
-poll of the provider (including the provider's direct answer to a call we made). Provider calls are
-made outside our transactions, each with an idempotency key, so a retry never charges or refunds twice.
+poll of the provider (including the provider's direct answer to a call we made), through `workflow.PAYMENT`.
+Provider calls are made outside our transactions, each with an idempotency key, so a retry never charges
+or refunds twice.
 """
 
 import hashlib
 import json
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
@@ -15,14 +18,15 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from smartkoto.core import audit
+from smartkoto.core import audit, guest
 from smartkoto.core.i18n import tr
 
 from . import signals
-from .models import LedgerEntry, Payment, PaymentEvent, Refund, WebhookReceipt
+from .models import Fee, FeeChange, IdempotencyRecord, LedgerEntry, Payment, PaymentEvent, Refund, WebhookReceipt
+from .permissions import GUEST_KIND, policy
 from .providers import registry
 from .providers.base import ProviderError, WebhookRefused
-from .workflow import RANK, Status, can_move
+from .workflow import PAYMENT, PROVIDER, RANK, REFUND, RESIDENT, STAFF, SYSTEM, RefundState, Status
 
 log = logging.getLogger("smartkoto.payments")
 
@@ -41,7 +45,11 @@ class RefundRefused(PaymentError):
     pass
 
 
-def request_hash(values):
+class FeeRefused(PaymentError):
+    pass
+
+
+def _request_hash(values):
     return hashlib.sha256(json.dumps(values, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
 
 
@@ -55,20 +63,22 @@ def _send_after_commit(signal, payment):
 
 
 # --- creating and starting --------------------------------------------------------------------
-def request_payment(*, payer, reference, amount_yen, description, fee_code, department_code, return_url, idempotency_key):
+def request_payment(*, actor, payer, reference, amount_yen, description, fee_code, department_code, return_url, idempotency_key):
     """Create a payment the resident (or a guest, payer=None) will pay at the provider.
 
     The caller computes `amount_yen` on the server. Same `idempotency_key` with the same arguments returns
-    the first payment; with different arguments it raises IdempotencyConflict.
+    the first payment; with different arguments it raises IdempotencyConflict. A guest's session owns the
+    payment it asked for (core.guest).
     """
+    policy.check(actor, "payment.create", {"payer": payer, "department_code": department_code}, department_code=department_code)
     if not isinstance(amount_yen, int) or isinstance(amount_yen, bool) or amount_yen <= 0:
         raise PaymentError("amount_yen must be a positive integer")
     if not reference or not idempotency_key:
         raise PaymentError("reference and idempotency_key are required")
     if not return_url.startswith("/") or return_url.startswith("//"):
         raise PaymentError("return_url must be a path on this site")
-    digest = request_hash({"payer": getattr(payer, "pk", None), "reference": reference, "amount": amount_yen,
-                           "description": description, "fee": fee_code, "department": department_code, "return": return_url})
+    digest = _request_hash({"payer": getattr(payer, "pk", None), "reference": reference, "amount": amount_yen,
+                            "description": description, "fee": fee_code, "department": department_code, "return": return_url})
     existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
     if existing is None:
         try:
@@ -79,20 +89,93 @@ def request_payment(*, payer, reference, amount_yen, description, fee_code, depa
                     idempotency_key=idempotency_key, request_hash=digest, provider=registry.default_id(),
                     expires_at=timezone.now() + PAYMENT_LIFETIME)
                 _event(existing, Status.CREATED, "service", from_status="")
-                audit.record("payments.requested", user=payer, target=existing, department_code=department_code,
+                audit.record("payments.requested", actor=actor, target=existing, department_code=department_code,
                              detail={"reference": reference, "amount_yen": amount_yen, "fee_code": fee_code})
         except IntegrityError:
             existing = Payment.objects.get(idempotency_key=idempotency_key)
     if existing.request_hash != digest:
         raise IdempotencyConflict(idempotency_key)
+    if existing.payer_id is None and actor.is_anonymous:
+        guest.claim(actor, GUEST_KIND, existing.public_id)
     try:
-        ensure_provider_session(existing)
+        _ensure_provider_session(existing)
     except ProviderError as exc:  # the payment exists; checkout retries the provider call with the same key
         log.warning("provider create failed", extra={"payment": existing.pk, "error": str(exc)})
     return existing
 
 
-def ensure_provider_session(payment):
+# --- our own API: department systems create payments (idempotent by key) ---------------------------
+@dataclass
+class ApiReply:
+    status: int
+    body: dict
+    replayed: bool = False
+
+
+class ApiRefused(PaymentError):
+    def __init__(self, status, code, detail):
+        super().__init__(code)
+        self.status, self.code, self.detail = status, code, detail
+
+
+_API_REQUIRED = {"reference": str, "amount_yen": int, "fee_code": str, "department_code": str, "return_url": str}
+
+
+def create_payment_from_api(*, actor, idempotency_key, body, render):
+    """The whole idempotency protocol of POST /api/payments/ (standards §6).
+
+    Same key and same body → the first reply (replayed); same key with another body → 409; a request with the
+    key still in flight → 409. `render(payment)` makes the JSON body of the reply. Raises ApiRefused (mapped to
+    400/409 by the view) or Forbidden (403: the scope, and the token's department, must match).
+    """
+    policy.check(actor, "api.write")
+    key = (idempotency_key or "").strip()
+    if not key or len(key) > 200:
+        raise ApiRefused(400, "idempotency_key_required", "send an Idempotency-Key header (at most 200 characters)")
+    if not isinstance(body, dict):
+        raise ApiRefused(400, "invalid_json", "the body must be a JSON object")
+    problems = {name: "required" for name, kind in _API_REQUIRED.items()
+                if not isinstance(body.get(name), kind) or isinstance(body.get(name), bool) or body.get(name) in ("", None)}
+    if not problems and body["amount_yen"] <= 0:
+        problems["amount_yen"] = "must be a positive integer"
+    description = body.get("description") or {"ja": body.get("reference", "")}
+    if not isinstance(description, dict):
+        problems["description"] = "must be an object of texts by language"
+    department_code = body.get("department_code") if isinstance(body.get("department_code"), str) else ""
+    policy.check(actor, "payment.create", {"payer": None, "department_code": department_code}, department_code=department_code)
+    if problems:
+        raise ApiRefused(400, "validation", problems)
+    account = actor.service_account.pk if actor.is_service else actor.label
+    scope = f"payments.create:{account}"
+    digest = _request_hash(body)
+    try:
+        with transaction.atomic():
+            record = IdempotencyRecord.objects.create(scope=scope, key=key, request_hash=digest)
+    except IntegrityError:
+        record = IdempotencyRecord.objects.get(scope=scope, key=key)
+        if record.request_hash != digest:
+            raise ApiRefused(409, "idempotency_key_reused", "this Idempotency-Key was used with a different request") from None
+        if record.status_code is None:
+            raise ApiRefused(409, "request_in_progress", "a request with this Idempotency-Key is still being processed") from None
+        return ApiReply(record.status_code, record.body, replayed=True)
+    try:
+        payment = request_payment(
+            actor=actor, payer=None, reference=body["reference"], amount_yen=body["amount_yen"], description=description,
+            fee_code=body["fee_code"], department_code=department_code, return_url=body["return_url"],
+            idempotency_key=f"api-{account}-{key}")
+    except PaymentError as exc:
+        record.delete()
+        raise ApiRefused(400, "validation", str(exc)) from None
+    except BaseException:
+        record.delete()
+        raise
+    data = render(payment)
+    record.status_code, record.body = 201, data
+    record.save(update_fields=["status_code", "body"])
+    return ApiReply(201, data)
+
+
+def _ensure_provider_session(payment):
     if payment.provider_ref:
         return payment
     provider = registry.get(payment.provider)
@@ -105,49 +188,49 @@ def ensure_provider_session(payment):
     return payment
 
 
-GUEST_SESSION_KEY = "payments_guest"
+def allow_guest(payment, *, actor):
+    """Let this guest's session see and pay a payment (payer=None) another app created for its own guest draft.
+
+    The calling app has checked that the guest owns what the payment is for."""
+    if payment.payer_id is None:
+        guest.claim(actor, GUEST_KIND, payment.public_id)
 
 
-def allow_guest(session, payment):
-    """Let this browser session see and pay a guest's payment (payer=None) created by another app for it."""
-    values = session.get(GUEST_SESSION_KEY, [])
-    if payment.public_id not in values:
-        session[GUEST_SESSION_KEY] = (values + [payment.public_id])[-20:]
-
-
-def checkout_url(payment):
-    """Where to send the resident to pay (our page, which hands over to the provider's page)."""
-    return reverse("payments:checkout", args=[payment.public_id])
-
-
-def start(payment, request=None):
-    """The resident is sent to the provider: created/failed → started. Returns the provider's page URL.
+def start(payment, *, actor):
+    """The resident (or guest) is sent to the provider: created/failed → started. Returns the provider's page URL.
 
     Raises PaymentError when the payment can no longer be paid (paid, cancelled, expired).
     """
+    policy.check(actor, "payment.own", payment)
     if payment.status in Status.OPEN and payment.provider_ref:
-        poll(payment)  # a payment that settled meanwhile must not be paid twice
+        _poll(payment)  # a payment that settled meanwhile must not be paid twice
         payment.refresh_from_db()
     if payment.status not in Status.RESUMABLE:
         raise PaymentError(f"payment is {payment.status}")
     if payment.expires_at <= timezone.now():
         raise PaymentError("payment expired")
-    ensure_provider_session(payment)
+    _ensure_provider_session(payment)
     with transaction.atomic():
         locked = Payment.objects.select_for_update().get(pk=payment.pk)
-        if locked.status != Status.STARTED and can_move(locked.status, Status.STARTED):
+        if PAYMENT.allowed(locked.status, Status.STARTED, RESIDENT):
             _event(locked, Status.STARTED, "service", note="sent to provider")
-            locked.status = Status.STARTED
+            PAYMENT.apply(locked, Status.STARTED, by=RESIDENT)
             locked.save(update_fields=["status", "updated_at"])
     return payment.provider_url
 
 
 # --- the one path for provider outcomes ---------------------------------------------------------
-def apply_snapshot(payment, snapshot, source, event_id=""):
+def apply_snapshot(payment, snapshot, source, event_id="", *, actor):
     """Move `payment` towards what the provider reports. Duplicates and stale reports change nothing.
 
-    Returns a short outcome string for the webhook receipt and logs.
+    Only the system (a verified webhook, a poll, the provider's answer to our call) feeds this. Returns a
+    short outcome string for the webhook receipt and logs.
     """
+    policy.check(actor, "payment.apply_report", payment)
+    return _apply_snapshot(payment, snapshot, source, event_id)
+
+
+def _apply_snapshot(payment, snapshot, source, event_id=""):
     with transaction.atomic():
         p = Payment.objects.select_for_update().get(pk=payment.pk)
         if snapshot.provider_ref != p.provider_ref:
@@ -165,7 +248,7 @@ def apply_snapshot(payment, snapshot, source, event_id=""):
         if target == Status.SUCCEEDED:
             if p.status not in Status.PAID:
                 _event(p, Status.SUCCEEDED, source, note="captured", detail={"event": event_id, "provider_status": snapshot.raw_status})
-                p.status = Status.SUCCEEDED
+                PAYMENT.apply(p, Status.SUCCEEDED, by=PROVIDER)
                 p.captured_yen = snapshot.amount_captured or p.amount_yen
                 p.provider_fee_yen = snapshot.fee
                 p.succeeded_at = timezone.now()
@@ -174,9 +257,10 @@ def apply_snapshot(payment, snapshot, source, event_id=""):
                                            provider_ref=snapshot.payment_ref or p.provider_ref, booked_on=timezone.localdate())
                 _send_after_commit(signals.payment_succeeded, p)
                 outcome.append("succeeded")
-        elif target != p.status and can_move(p.status, target) and (RANK[target] > RANK[Status(p.status)] or newer):
+        elif (target != p.status and PAYMENT.allowed(p.status, target, PROVIDER)
+              and (RANK[target] > RANK[Status(p.status)] or newer)):
             _event(p, target, source, detail={"event": event_id, "provider_status": snapshot.raw_status})
-            p.status = target
+            PAYMENT.apply(p, target, by=PROVIDER)
             if target == Status.FAILED:
                 _send_after_commit(signals.payment_failed, p)
             outcome.append(str(target))
@@ -202,9 +286,9 @@ def _complete_refund_locked(p, refund_snapshot, source, event_id=""):
                                            detail__provider_refund=refund_snapshot.provider_ref).exists():
             _event(p, "", source, note="refund at the provider unknown here", detail={"provider_refund": refund_snapshot.provider_ref, "amount": refund_snapshot.amount})
         return False
-    if refund.state == Refund.State.SUCCEEDED:
+    if refund.state == RefundState.SUCCEEDED or not REFUND.allowed(refund.state, RefundState.SUCCEEDED, PROVIDER):
         return False
-    refund.state = Refund.State.SUCCEEDED
+    REFUND.apply(refund, RefundState.SUCCEEDED, by=PROVIDER)
     refund.provider_ref = refund.provider_ref or refund_snapshot.provider_ref
     refund.completed_at = timezone.now()
     refund.save()
@@ -214,21 +298,31 @@ def _complete_refund_locked(p, refund_snapshot, source, event_id=""):
                                provider_ref=refund.provider_ref, booked_on=timezone.localdate())
     new_status = Status.REFUNDED if p.refunded_yen >= p.captured_yen else Status.PARTIALLY_REFUNDED
     _event(p, new_status, source, note="refund completed", detail={"refund": refund.pk, "amount_yen": refund.amount_yen, "event": event_id})
-    p.status = new_status
+    if new_status != p.status:
+        PAYMENT.apply(p, new_status, by=PROVIDER)
     _send_after_commit(signals.payment_refunded, p)
     return True
 
 
-def poll(payment):
-    """Ask the provider for the payment's state and apply it."""
+def poll(payment, *, actor):
+    """Ask the provider for the payment's state and apply it (the payer's "check again", the sweep, tasks)."""
+    if not actor.is_system:
+        policy.check(actor, "payment.own", payment)
+    return _poll(payment)
+
+
+def _poll(payment):
     if not payment.provider_ref:
         return "no provider payment yet"
     snapshot = registry.get(payment.provider).retrieve(payment.provider_ref)
-    return apply_snapshot(payment, snapshot, "poll")
+    return _apply_snapshot(payment, snapshot, "poll")
 
 
-def handle_webhook(provider_id, body, headers, request=None):
-    """Verify, de-duplicate and apply one provider webhook. Raises WebhookRefused (logged) when unverifiable."""
+def handle_webhook(provider_id, body, headers, *, actor):
+    """Verify, de-duplicate and apply one provider webhook. Raises WebhookRefused (logged) when unverifiable.
+
+    Anyone may post here: what makes the report the provider's is its verified signature, so the webhook is
+    applied as the system."""
     try:
         provider = registry.get(provider_id)
     except LookupError:
@@ -237,7 +331,7 @@ def handle_webhook(provider_id, body, headers, request=None):
         event = provider.verify_webhook(body, headers)
     except WebhookRefused as refusal:
         log.warning("webhook refused", extra={"provider": provider_id, "reason": refusal.reason})
-        audit.record("payments.webhook_refused", request=request, actor_kind="provider", detail={"provider": provider_id, "reason": refusal.reason})
+        audit.record("payments.webhook_refused", actor=actor, actor_kind="provider", detail={"provider": provider_id, "reason": refusal.reason})
         raise
     if WebhookReceipt.objects.filter(provider=provider_id, event_id=event.event_id).exists():
         return "duplicate"
@@ -251,15 +345,16 @@ def handle_webhook(provider_id, body, headers, request=None):
                 receipt = WebhookReceipt.objects.create(provider=provider_id, event_id=event.event_id, event_type=event.event_type)
         except IntegrityError:
             return "duplicate"
-        outcome = "unknown payment" if payment is None else apply_snapshot(payment, snapshot, "webhook", event.event_id)
+        outcome = "unknown payment" if payment is None else _apply_snapshot(payment, snapshot, "webhook", event.event_id)
         receipt.outcome = outcome[:200]
         receipt.save(update_fields=["outcome"])
         return outcome
 
 
-def expire(payment):
+def expire(payment, *, actor):
     """Close an unfinished payment past its time: ask the provider first, then have it cancel the session."""
-    poll(payment)
+    policy.check(actor, "payment.expire", payment)
+    _poll(payment)
     payment.refresh_from_db()
     if payment.status not in Status.OPEN or payment.expires_at > timezone.now():
         return payment.status
@@ -268,21 +363,22 @@ def expire(payment):
             p = Payment.objects.select_for_update().get(pk=payment.pk)
             if p.status in Status.OPEN and not p.provider_ref:
                 _event(p, Status.EXPIRED, "service", note="expired before reaching the provider")
-                p.status = Status.EXPIRED
+                PAYMENT.apply(p, Status.EXPIRED, by=SYSTEM)
                 p.save()
         return Status.EXPIRED
     snapshot = registry.get(payment.provider).cancel(payment.provider_ref, idempotency_key=f"smartkoto-expire-{payment.public_id}")
     if snapshot.status == Status.CANCELLED:
         snapshot.status = Status.EXPIRED  # we cancelled it because its time ran out
-    apply_snapshot(payment, snapshot, "poll")
+    _apply_snapshot(payment, snapshot, "poll")
     payment.refresh_from_db()
     return payment.status
 
 
 # --- refunds (four eyes) ----------------------------------------------------------------------
-def request_refund(payment, *, amount_yen, reason, requested_by, request=None):
+def request_refund(payment, *, actor, amount_yen, reason):
     """Staff ask for a refund; the amount is reserved at once so parallel requests never exceed what was captured."""
-    if not isinstance(amount_yen, int) or amount_yen <= 0:
+    policy.check(actor, "refund.request", payment)
+    if not isinstance(amount_yen, int) or isinstance(amount_yen, bool) or amount_yen <= 0:
         raise RefundRefused("amount")
     if not reason.strip():
         raise RefundRefused("reason")
@@ -293,39 +389,41 @@ def request_refund(payment, *, amount_yen, reason, requested_by, request=None):
         ).update(refund_reserved_yen=F("refund_reserved_yen") + amount_yen)
         if not reserved:
             raise RefundRefused("exceeds")
-        refund = Refund.objects.create(payment=payment, amount_yen=amount_yen, reason=reason.strip(), requested_by=requested_by)
+        refund = Refund.objects.create(payment=payment, amount_yen=amount_yen, reason=reason.strip(), requested_by=actor.user)
         PaymentEvent.objects.create(payment=payment, from_status=payment.status, to_status="", source="staff",
                                     note="refund requested", detail={"refund": refund.pk, "amount_yen": amount_yen})
-        audit.record("payments.refund_requested", request=request, user=requested_by, target=refund,
+        audit.record("payments.refund_requested", actor=actor, target=refund,
                      department_code=payment.department_code, detail={"payment": payment.pk, "amount_yen": amount_yen})
     return refund
 
 
-def decide_refund(refund, *, approver, approve, note="", request=None):
-    """A second staff member approves or rejects. Approval sends the refund to the provider."""
+def decide_refund(refund, *, actor, approve, note=""):
+    """A second staff member (a department manager who did not ask) approves or rejects. Approval sends the
+    refund to the provider."""
+    policy.check(actor, "refund.decide", refund, department_code=refund.payment.department_code)
     with transaction.atomic():
         r = Refund.objects.select_for_update().get(pk=refund.pk)
-        if r.state != Refund.State.REQUESTED:
+        target = RefundState.SUBMITTED if approve else RefundState.REJECTED
+        if not REFUND.allowed(r.state, target, STAFF):
             raise RefundRefused("decided")
-        if r.requested_by_id == approver.pk:
-            raise RefundRefused("four_eyes")
-        r.decided_by, r.decided_at, r.decision_note = approver, timezone.now(), note
-        r.state = Refund.State.SUBMITTED if approve else Refund.State.REJECTED
+        REFUND.apply(r, target, by=STAFF)
+        r.decided_by, r.decided_at, r.decision_note = actor.user, timezone.now(), note
         r.save()
         if not approve:
             Payment.objects.filter(pk=r.payment_id).update(refund_reserved_yen=F("refund_reserved_yen") - r.amount_yen)
         PaymentEvent.objects.create(payment_id=r.payment_id, from_status=r.payment.status, to_status="", source="staff",
                                     note="refund approved" if approve else "refund rejected", detail={"refund": r.pk})
-        audit.record("payments.refund_approved" if approve else "payments.refund_rejected", request=request, user=approver,
+        audit.record("payments.refund_approved" if approve else "payments.refund_rejected", actor=actor,
                      target=r, department_code=r.payment.department_code, detail={"payment": r.payment_id, "amount_yen": r.amount_yen})
     if approve:
-        submit_refund(r)
+        submit_refund(r, actor=actor)
     r.refresh_from_db()
     return r
 
 
-def submit_refund(refund):
+def submit_refund(refund, *, actor):
     """Send an approved refund to the provider (safe to repeat: the idempotency key is the refund's id)."""
+    policy.check(actor, "refund.submit", refund, department_code=refund.payment.department_code)
     payment = refund.payment
     try:
         result = registry.get(payment.provider).refund(
@@ -337,8 +435,8 @@ def submit_refund(refund):
             return "pending"
         with transaction.atomic():
             r = Refund.objects.select_for_update().get(pk=refund.pk)
-            if r.state == Refund.State.SUBMITTED:
-                r.state = Refund.State.FAILED
+            if REFUND.allowed(r.state, RefundState.FAILED, PROVIDER):
+                REFUND.apply(r, RefundState.FAILED, by=PROVIDER)
                 r.decision_note = (r.decision_note + f" [{exc.code}]").strip()
                 r.save()
                 Payment.objects.filter(pk=r.payment_id).update(refund_reserved_yen=F("refund_reserved_yen") - r.amount_yen)
@@ -355,6 +453,37 @@ def submit_refund(refund):
     return result.status
 
 
-# --- staff: the ledger's reconciliation is in ledger.py; slips in slips.py -------------------------
-def record_staff_view(request, payment):
-    audit.record("payments.viewed", request=request, target=payment, department_code=payment.department_code)
+# --- the fee table (手数料): data staff edit, with history ------------------------------------------
+def change_fee_amount(fee, *, actor, amount_yen):
+    """Set a fee's amount (integer yen ≥ 0); the old → new amount is appended to its history and audited."""
+    policy.check(actor, "fee.change", fee)
+    if not isinstance(amount_yen, int) or isinstance(amount_yen, bool) or amount_yen < 0:
+        raise FeeRefused("amount")
+    with transaction.atomic():
+        locked = Fee.objects.select_for_update().get(pk=fee.pk)
+        old = locked.amount_yen
+        if old == amount_yen:
+            return locked
+        locked.amount_yen = amount_yen
+        locked.save(update_fields=["amount_yen", "updated_at"])
+        FeeChange.objects.create(fee=locked, changed_by=actor.user, changed_by_label=str(actor)[:150],
+                                 old_amount_yen=old, new_amount_yen=amount_yen)
+        audit.record("payments.fee_changed", actor=actor, target=locked, department_code=locked.department_code,
+                     detail={"code": locked.code, "old_amount_yen": old, "new_amount_yen": amount_yen})
+    fee.refresh_from_db()
+    return locked
+
+
+def load_fees(rows, *, actor):
+    """Create or update fees from data rows (demo loader, municipality setup): code, department, name, amount, unit."""
+    policy.check(actor, "fee.load")
+    for code, department_code, name, amount_yen, unit in rows:
+        Fee.objects.update_or_create(code=code, defaults={"department_code": department_code, "name": name,
+                                                          "amount_yen": amount_yen, "unit": unit, "active": True})
+
+
+# --- staff ---------------------------------------------------------------------------------------
+def record_staff_view(payment, *, actor):
+    """A staff member opened a payment's page (personal data): checked and audited."""
+    policy.check(actor, "payment.view", payment)
+    audit.record("payments.viewed", actor=actor, target=payment, department_code=payment.department_code)

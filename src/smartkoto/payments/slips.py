@@ -13,11 +13,16 @@ from django.db.models import F
 from django.dispatch import receiver
 from django.utils import timezone
 
-from smartkoto.core import audit
+from smartkoto.core import audit, guest
 from smartkoto.core.i18n import both
+from smartkoto.municipality import queries as municipality
 
-from . import demo, services, signals
-from .models import Payment, PaymentSlip
+from . import services, signals
+from .models import Fee, Payment, PaymentSlip
+from .permissions import policy
+from .workflow import PAYMENT_SIGNAL, SLIP, SlipState
+
+GUEST_KIND = "payment_slips"
 
 MAX_FAILED_LOOKUPS = 10
 
@@ -35,8 +40,9 @@ def _luhn_digit(digits):
 
 
 def new_number():
-    """Ward code 13083 + 10 random digits + a check digit: 16 digits."""
-    body = "13083" + "".join(secrets.choice("0123456789") for _ in range(10))
+    """The municipality's code (its first 5 digits) + 10 random digits + a check digit: 16 digits."""
+    prefix = (municipality.profile()["code"] or "")[:5].ljust(5, "0")
+    body = prefix + "".join(secrets.choice("0123456789") for _ in range(10))
     return body + _luhn_digit(body)
 
 
@@ -44,20 +50,30 @@ def valid_number(number):
     return len(number) == 16 and number.isdigit() and _luhn_digit(number[:-1]) == number[-1]
 
 
-def issue(fee_code, quantity, *, issued_by=None, request=None, number=None, check_code=None):
-    fee = demo.fee(fee_code)
-    amount = fee["unit_yen"] * quantity
-    description = both(f"{fee['name']['ja']} {quantity}{fee['unit']['ja']}", f"{fee['name']['en']} × {quantity}")
+class SlipRefused(services.PaymentError):
+    pass
+
+
+def issue(fee_code, quantity, *, actor, number=None, check_code=None):
+    """Staff of the fee's department (or the accounting office) issue a slip; the amount comes from the fee table."""
+    fee = Fee.objects.filter(code=fee_code, active=True).first()
+    if fee is None:
+        raise SlipRefused("unknown fee")
+    policy.check(actor, "slip.issue", fee)
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or not 1 <= quantity <= 50:
+        raise SlipRefused("quantity")
+    amount = fee.amount_yen * quantity
+    description = both(f"{fee.name.get('ja', '')} {quantity}{fee.unit.get('ja', '')}", f"{fee.name.get('en', '')} × {quantity}")
     for _attempt in range(5):
         try:
             with transaction.atomic():
                 slip, created = PaymentSlip.objects.get_or_create(
                     number=number or new_number(),
                     defaults={"check_code": check_code or f"{secrets.randbelow(10**6):06d}", "fee_code": fee_code,
-                              "department_code": fee["department"], "description": description, "quantity": quantity,
-                              "amount_yen": amount, "issued_by": issued_by, "due_on": timezone.localdate() + timedelta(days=30)})
+                              "department_code": fee.department_code, "description": description, "quantity": quantity,
+                              "amount_yen": amount, "issued_by": actor.user, "due_on": timezone.localdate() + timedelta(days=30)})
                 if created:
-                    audit.record("payments.slip_issued", request=request, user=issued_by, target=slip,
+                    audit.record("payments.slip_issued", actor=actor, target=slip,
                                  department_code=slip.department_code, detail={"fee_code": fee_code, "amount_yen": amount})
                 return slip
         except IntegrityError:
@@ -80,14 +96,32 @@ def find(number, check_code):
     return slip
 
 
-def pay(slip, *, payer, idempotency_key):
-    """Ask payments for the slip's amount — the amount comes from the slip, never from the browser."""
+def remember(slip, *, actor):
+    """This browser found the slip with both numbers: it may open the slip's page."""
+    guest.claim(actor, GUEST_KIND, slip.number)
+
+
+def found_by(number, *, actor):
+    """The slip `number` if this browser found it with both numbers, else None."""
+    if not guest.owns(actor, GUEST_KIND, number):
+        return None
+    return PaymentSlip.objects.filter(number=number).first()
+
+
+def pay(slip, *, actor, idempotency_key):
+    """Ask payments for the slip's amount — the amount comes from the slip, never from the browser. The signed-in
+    resident pays as themself, anyone else as a guest."""
+    payer = actor.user if actor.is_resident else None
     return services.request_payment(
-        payer=payer, reference=slip.number, amount_yen=slip.amount_yen, description=slip.description,
+        actor=actor, payer=payer, reference=slip.number, amount_yen=slip.amount_yen, description=slip.description,
         fee_code=slip.fee_code, department_code=slip.department_code,
         return_url="/payments/slip/", idempotency_key=idempotency_key)
 
 
 @receiver(signals.payment_succeeded, sender=Payment)
 def _mark_slip_paid(sender, payment, reference, **kwargs):
-    PaymentSlip.objects.filter(number=reference, state=PaymentSlip.State.ISSUED).update(state=PaymentSlip.State.PAID)
+    with transaction.atomic():
+        slip = PaymentSlip.objects.select_for_update().filter(number=reference).first()
+        if slip is not None and SLIP.allowed(slip.state, SlipState.PAID, PAYMENT_SIGNAL):
+            SLIP.apply(slip, SlipState.PAID, by=PAYMENT_SIGNAL)
+            slip.save(update_fields=["state"])

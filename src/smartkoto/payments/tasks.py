@@ -18,37 +18,42 @@ def deliver_sim_webhook(hook_id):
 
 @task()
 def poll_payment(payment_id):
+    from smartkoto.core.actor import Actor
+
     from . import services
     from .models import Payment
 
-    return services.poll(Payment.objects.get(pk=payment_id))
+    return services.poll(Payment.objects.get(pk=payment_id), actor=Actor.system("payments.poll"))
 
 
 @task()
 def sweep():
     """Poll payments stuck half-way, expire those past their time, resend refunds left pending."""
+    from smartkoto.core.actor import Actor
+
     from . import services
     from .models import Payment, Refund
     from .providers.base import ProviderError
     from .workflow import Status
 
+    actor = Actor.system("payments.sweep")
     now = timezone.now()
     done = {"polled": 0, "expired": 0, "refunds": 0, "errors": 0}
     for payment in Payment.objects.filter(status__in=Status.OPEN, updated_at__lte=now - STUCK_AFTER).exclude(provider_ref=""):
         try:
             if payment.expires_at <= now:
-                services.expire(payment)
+                services.expire(payment, actor=actor)
                 done["expired"] += 1
             else:
-                services.poll(payment)
+                services.poll(payment, actor=actor)
                 done["polled"] += 1
         except ProviderError:
             done["errors"] += 1
     for payment in Payment.objects.filter(status__in=Status.OPEN, provider_ref="", expires_at__lte=now):
-        services.expire(payment)
+        services.expire(payment, actor=actor)
         done["expired"] += 1
     for refund in Refund.objects.filter(state=Refund.State.SUBMITTED, decided_at__lte=now - timedelta(minutes=1)):
-        services.submit_refund(refund)
+        services.submit_refund(refund, actor=actor)
         done["refunds"] += 1
     done["webhooks_resent"] = resend_sim_webhooks(now)
     return done

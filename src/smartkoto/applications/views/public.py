@@ -242,11 +242,11 @@ def pay(request, public_id):
     except services.PaymentNotPossible:
         messages.info(request, _("There is nothing to pay for this application now."))
         return redirect("applications:detail", application.public_id)
-    from smartkoto.payments import services as payment_services
+    from smartkoto.payments import queries as payment_queries, services as payment_services
 
     if payment.payer_id is None:
-        payment_services.allow_guest(request.session, payment)
-    return redirect(payment_services.checkout_url(payment))
+        payment_services.allow_guest(payment, actor=request.actor)
+    return redirect(payment_queries.checkout_url(payment, actor=request.actor))
 
 
 def private(response):

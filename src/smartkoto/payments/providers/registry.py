@@ -1,26 +1,22 @@
-"""Registry of payment providers. It is also the decorator that registers them:
+"""The payment providers, on the one registry shape (`core.registry.Registry`). The registry is the decorator:
 
-    @registry.register("simulated")
+    @providers("simulated")
     class SimulatedProvider(PaymentProvider): ...
 
-The setting PAYMENTS_PROVIDER (env SMARTKOTO_PAYMENTS_PROVIDER) chooses the one new payments use;
-each payment stores only the id of the provider it was made with.
+Providers register from payments' `AppConfig.ready()` (which imports their modules); this module never
+imports them. The setting PAYMENTS_PROVIDER (env SMARTKOTO_PAYMENTS_PROVIDER) chooses the one new payments
+use; an unknown id is a startup error (system check payments.E001). Each payment stores only the id of the
+provider it was made with.
 """
 
 import os
 
 from django.conf import settings
 
-_providers = {}
+from smartkoto.core.registry import Registry, UnknownPlugin  # noqa: F401
 
-
-def register(provider_id):
-    def decorator(cls):
-        cls.id = provider_id
-        _providers[provider_id] = cls
-        return cls
-
-    return decorator
+providers = Registry("payment provider")
+register = providers  # `@register("id")` reads well in the plug-in modules
 
 
 def default_id():
@@ -28,15 +24,9 @@ def default_id():
 
 
 def get(provider_id=None):
-    provider_id = provider_id or default_id()
-    if provider_id not in _providers:
-        raise LookupError(f"No payment provider '{provider_id}'. Known: {', '.join(sorted(_providers))}")
-    return _providers[provider_id]()
+    """An instance of the provider `provider_id` (the configured one by default); UnknownPlugin names it."""
+    return providers.get(provider_id or default_id())()
 
 
 def ids():
-    return sorted(_providers)
-
-
-def load_builtin():
-    from . import simulated, stripe  # noqa: F401
+    return providers.ids()

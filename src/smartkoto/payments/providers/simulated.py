@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from ..workflow import Status
 from .base import Checkout, PaymentProvider, ProviderError, RefundSnapshot, SettlementRow, Snapshot, WebhookEvent, WebhookRefused
-from .registry import register
+from .registry import providers
 
 log = logging.getLogger("smartkoto.payments.simulated")
 
@@ -232,7 +232,7 @@ def get_intent(intent_id):
         return _settle_if_due(_locked(intent_id))
 
 
-@register("simulated")
+@providers("simulated")
 class SimulatedProvider(PaymentProvider):
     label = "模擬決済 (simulated)"
 

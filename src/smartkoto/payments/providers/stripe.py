@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from ..workflow import Status
 from .base import Checkout, PaymentProvider, ProviderError, RefundSnapshot, SettlementRow, Snapshot, WebhookEvent, WebhookRefused
-from .registry import register
+from .registry import providers
 
 API_VERSION = "2024-06-20"
 TOLERANCE_SECONDS = 300
@@ -83,7 +83,7 @@ INTENT_STATUS = {
 }
 
 
-@register("stripe")
+@providers("stripe")
 class StripeProvider(PaymentProvider):
     label = "Stripe"
 

@@ -6,6 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from smartkoto.municipality import queries as municipality
+
 from ..forms import SimCardForm
 from ..models import SimIntent
 from ..providers import simulated
@@ -36,7 +38,8 @@ def pay(request, intent_id):
     for name in form.errors:
         if name in form.fields:
             form.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"id_{name}-error"})
-    return render(request, "payments/sim_pay.html", {"intent": intent, "form": form, "test_cards": simulated.TEST_CARDS})
+    return render(request, "payments/sim_pay.html", {"intent": intent, "form": form, "test_cards": simulated.TEST_CARDS,
+                                                     "payee": municipality.name()})
 
 
 @require_http_methods(["GET", "POST"])
