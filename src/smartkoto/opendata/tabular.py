@@ -237,7 +237,7 @@ def normalised_csv(data: bytes, fmt="CSV", schema_id=""):
     if header is None:
         return None
     schema = registry.get(schema_id) if schema_id else None
-    # Columns outside the layout (e.g. Koto's 最終確認日) are normalised by their name's usual type.
+    # Columns outside the layout (e.g. a ward's own 最終確認日) are normalised by their name's usual type.
     kinds = [(schema.column(h).type if schema and schema.column(h) else base.column_type(h)) for h in header]
     buffer, writer = _writer()
     writer.writerow(header)
