@@ -13,6 +13,7 @@ from django.utils import timezone
 from smartkoto.core import audit
 from smartkoto.core.mynumber import redact_individual_numbers
 from smartkoto.municipality.calendar import add_business_days
+from smartkoto.procedures import formschema
 from smartkoto.procedures import queries as procedures
 
 from . import attachments, workflow
@@ -101,7 +102,7 @@ def autosave(application, step_id, raw):
 def missing_step(application):
     """The first step that still needs answers (None when all are done)."""
     definition = application.form_version.definition
-    for step in procedures.steps(definition):
+    for step in formschema.steps(definition):
         if step["id"] not in application.answers:
             repeat = step.get("repeat")
             if repeat and int(repeat.get("min", 0)) == 0:
@@ -134,7 +135,7 @@ def submit(application, *, request):
             raise Incomplete(missing)
         procedure = application.procedure
         answers = {k: v for k, v in application.answers.items() if not k.startswith("_")}
-        flat = procedures.flat_answers(answers)
+        flat = formschema.flat_answers(answers)
         profile = _profile(application.applicant)
         application.answers = answers
         application.reference = next_reference()

@@ -7,6 +7,7 @@ from django.db.models import Count, Sum
 
 from smartkoto.applications import queries as applications
 from smartkoto.municipality import queries as municipality
+from smartkoto.procedures import formschema
 from smartkoto.procedures import queries as procedures
 
 from . import flow
@@ -56,7 +57,7 @@ def rows(checklist, user=None):
             deadline_note=rule.deadline_note if rule else {}, bring=rule.bring if rule else {}, when=rule.when if rule else {},
             offices=offices, fee=procedures.fee_for(procedure, {}), fee_per_copy=procedure.fee_kind == "per_copy",
             online_ready=mode == flow.MODE_ONLINE and level >= procedure.assurance_level
-            and not any(f.get("required") for _s, f in procedures.all_fields(procedures.live_version(procedure).definition) if f["type"] == "file"),
+            and not any(f.get("required") for _s, f in formschema.all_fields(procedures.live_version(procedure).definition) if f["type"] == "file"),
         ))
     return result
 

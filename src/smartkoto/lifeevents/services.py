@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from smartkoto.applications import services as applications
 from smartkoto.core import audit
+from smartkoto.procedures import formschema
 from smartkoto.procedures import queries as procedures
 
 from . import flow
@@ -137,10 +138,10 @@ def hand_off(part, *, request):
             definition = procedures.live_version(procedure).definition
             answers = flow.assemble(definition, part.bundle.shared_answers, part.answers)
             application = applications.start(procedure, request=request, resume=False, bundle_id=part.bundle.public_id)
-            for step in procedures.steps(definition):
+            for step in formschema.steps(definition):
                 if step["id"] not in answers:
                     continue
-                page = procedures.StepPage(step, answers=answers, data=flow.as_post_data(step, answers[step["id"]]), files={})
+                page = formschema.StepPage(step, answers=answers, data=flow.as_post_data(step, answers[step["id"]]), files={})
                 if not page.is_valid():
                     raise HandOffError(f"step {step['id']} did not validate")
                 application = applications.save_step(application, step["id"], page, request=request)
@@ -190,7 +191,7 @@ def save_pre_entry_step(entry, step_id, value, *, request, staff=False):
 
 
 def missing_step(entry, definition):
-    for step in procedures.steps(definition):
+    for step in formschema.steps(definition):
         if step["id"] in entry.answers or not flow.form_fields({"steps": [step]}):
             continue
         if step.get("repeat") and int(step["repeat"].get("min", 0)) == 0:

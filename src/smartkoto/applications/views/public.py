@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smartkoto.core.i18n import tr
+from smartkoto.procedures import formschema
 from smartkoto.procedures import queries as procedures
 
 from .. import pdf, services
@@ -57,7 +58,7 @@ def _crumbs(*extra):
 
 
 def _step_ids(application):
-    return [s["id"] for s in procedures.steps(application.form_version.definition)]
+    return [s["id"] for s in formschema.steps(application.form_version.definition)]
 
 
 def start(request, slug):
@@ -89,7 +90,7 @@ def step(request, public_id, step_id):
     if not application.is_draft:
         return redirect("applications:detail", application.public_id)
     definition = application.form_version.definition
-    current = procedures.step_by_id(definition, step_id)
+    current = formschema.step_by_id(definition, step_id)
     if current is None:
         raise Http404
     ids = _step_ids(application)
@@ -99,13 +100,13 @@ def step(request, public_id, step_id):
     if partial and not current.get("repeat"):
         answers[step_id] = {**(answers.get(step_id) or {}), **partial}
     returning = request.GET.get("return") == "check" or request.POST.get("return") == "check"
-    page = procedures.StepPage(current, answers=answers, profile=profile, existing_files=_existing_files(application, step_id))
+    page = formschema.StepPage(current, answers=answers, profile=profile, existing_files=_existing_files(application, step_id))
     if request.method == "POST":
         if request.POST.get("action") == "autosave" and not current.get("repeat"):
             raw = {f["name"]: request.POST.get(f["name"], "") for f in current["fields"] if f["type"] not in ("file", "checkbox")}
             services.autosave(application, step_id, raw)
             return JsonResponse({"saved": True})
-        page = procedures.StepPage(current, answers=application.answers, profile=profile, data=request.POST, files=request.FILES,
+        page = formschema.StepPage(current, answers=application.answers, profile=profile, data=request.POST, files=request.FILES,
                                    existing_files=_existing_files(application, step_id))
         if page.is_valid():
             try:
@@ -147,7 +148,7 @@ def check(request, public_id):
     live = procedures.live_version(application.procedure)
     return render(request, "applications/check.html", {
         "application": application, "procedure": application.procedure,
-        "summary": procedures.summary(application.form_version.definition, application.answers),
+        "summary": formschema.summary(application.form_version.definition, application.answers),
         "fee": procedures.fee_for(application.procedure, application.answers),
         "fee_timing": procedures.fee_timing(application.procedure),
         "newer_version": live is not None and live.pk != application.form_version_id,
@@ -241,7 +242,7 @@ def detail(request, public_id):
                 return redirect("applications:detail", application.public_id)
     return render(request, "applications/detail.html", {
         "application": application, "procedure": application.procedure, "events": events, "form": respond_form,
-        "summary": procedures.summary(application.form_version.definition, application.answers),
+        "summary": formschema.summary(application.form_version.definition, application.answers),
         "can_withdraw": application.status == Status.RECEIVED, "decided": application.decided_at is not None,
         "payment": services.payment_status(application),
         "breadcrumbs": _crumbs({"label": _("My applications"), "url": reverse("applications:mine")}, {"label": application.reference}),

@@ -18,7 +18,7 @@ from smartkoto.core import audit
 from smartkoto.core.i18n import tr
 from smartkoto.core.models import AuditRecord
 from smartkoto.identity.models import User
-from smartkoto.procedures import queries as procedures
+from smartkoto.procedures import formschema
 
 from .. import pdf, queries, services, workflow
 from ..forms import AssignForm, FeeForm, MessageForm, NoteForm, TransitionForm
@@ -70,7 +70,7 @@ def _render_case(request, application, **forms):
     can_process = queries.can_process(request.user, application)
     return render(request, "applications/staff/case.html", {
         "application": application, "procedure": application.procedure, "can_process": can_process,
-        "summary": procedures.summary(application.form_version.definition, application.answers),
+        "summary": formschema.summary(application.form_version.definition, application.answers),
         "events": application.events.select_related("actor").prefetch_related("attachments"),
         "attachments": application.attachments.all(),
         "audit_trail": AuditRecord.objects.filter(target_type="applications.application", target_id=str(application.pk)).order_by("-sequence")[:50],

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from smartkoto.core.i18n import tr
 from smartkoto.identity.views.public import qr_svg
+from smartkoto.procedures import formschema
 from smartkoto.procedures import queries as procedures
 
 from .. import flow, pdf, queries, services
@@ -97,7 +98,7 @@ def questions(request, code):
     if life_event is None:
         raise Http404
     step = flow.question_step(life_event)
-    page = procedures.StepPage(step, data=request.POST if request.method == "POST" else None)
+    page = formschema.StepPage(step, data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and page.is_valid():
         checklist = services.make_checklist(life_event, page.cleaned_answers(), request=request)
         if checklist.owner_id is None:
@@ -205,9 +206,9 @@ def bundle_page(request, public_id, key):
     _key, step, procedure = pages[index]
     returning = request.GET.get("return") == "check" or request.POST.get("return") == "check"
     answers = _page_answers(bundle, key, step, procedure)
-    page = procedures.StepPage(step, answers=answers, profile=_profile(request))
+    page = formschema.StepPage(step, answers=answers, profile=_profile(request))
     if request.method == "POST":
-        page = procedures.StepPage(step, answers=answers, profile=_profile(request), data=request.POST, files={})
+        page = formschema.StepPage(step, answers=answers, profile=_profile(request), data=request.POST, files={})
         if page.is_valid():
             value = page.cleaned_answers()
             problems = flow.contradictions(bundle.checklist.life_event if bundle.checklist else None,
@@ -240,7 +241,7 @@ def _summary(bundle, pages):
         saved = answers.get("shared" if key == "shared" else step["id"])
         if saved is None:
             return None, key
-        sections.append((key, step, procedure, procedures.summary({"steps": [step]}, {step["id"]: saved})[0][1]))
+        sections.append((key, step, procedure, formschema.summary({"steps": [step]}, {step["id"]: saved})[0][1]))
     return sections, None
 
 
@@ -281,7 +282,7 @@ def bundle(request, public_id):
 def _pre_entry_steps(procedure):
     definition = procedures.live_version(procedure).definition
     result = []
-    for step in procedures.steps(definition):
+    for step in formschema.steps(definition):
         fields = [f for f in step["fields"] if f["type"] not in flow.SKIPPED_TYPES]
         if fields:
             result.append({**step, "fields": fields})
@@ -343,10 +344,10 @@ def _entry_step(request, entry, step_id, staff):
     profile = None if staff else _profile(request)
     if staff and entry.owner_id and hasattr(entry.owner, "profile"):
         profile = entry.owner.profile
-    page = procedures.StepPage(step, answers=answers, profile=profile)
+    page = formschema.StepPage(step, answers=answers, profile=profile)
     returning = request.GET.get("return") == "check" or request.POST.get("return") == "check"
     if request.method == "POST":
-        page = procedures.StepPage(step, answers=answers, profile=profile, data=request.POST, files={})
+        page = formschema.StepPage(step, answers=answers, profile=profile, data=request.POST, files={})
         if page.is_valid():
             services.save_pre_entry_step(entry, step_id, page.cleaned_answers(), request=request, staff=staff)
             index = ids.index(step_id)
@@ -366,7 +367,7 @@ def entry_summary(entry):
     procedure = procedures.get(entry.procedure_slug, include_unpublished=True)
     steps = _pre_entry_steps(procedure)
     answers = {k: v for k, v in entry.answers.items() if not k.startswith("_")}
-    return procedure, steps, procedures.summary({"steps": steps}, answers)
+    return procedure, steps, formschema.summary({"steps": steps}, answers)
 
 
 def pre_entry_check(request, public_id):

@@ -9,6 +9,7 @@ from smartkoto.core.i18n import tr
 
 from .. import queries
 from ..lifeevents import LIFE_EVENTS
+from ..models import Channel
 
 
 def _crumbs(*extra):
@@ -42,7 +43,7 @@ def online_share(request):
     share = queries.online_share()
     return render(request, "procedures/online_share.html", {
         "share": share, "targets": queries.ONLINE_SHARE_TARGETS,
-        "by_channel": [(label, share.by_channel.get(value, 0)) for value, label in queries.Channel.choices],
+        "by_channel": [(label, share.by_channel.get(value, 0)) for value, label in Channel.choices],
         "offline_by_law": [p for p in queries.published() if p.law_keeps_offline],
         "breadcrumbs": [{"label": _("Home"), "url": reverse("core:home")}, {"label": _("Online-ready procedures")}],
     })
