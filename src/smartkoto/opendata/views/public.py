@@ -60,7 +60,8 @@ def catalog(request):
     return render(request, "opendata/catalog.html", {
         "q": q, "page": page, "count": len(found), "total": len(all_published), "facet_groups": facet_groups,
         "query": query.urlencode(), "filtered": bool(q or any(filters.values())),
-        "departments": departments, "breadcrumbs": _crumbs()[:-1] + [{"label": _("Open data")}],
+        "departments": departments, "municipality_name": municipality.name(),
+        "breadcrumbs": _crumbs()[:-1] + [{"label": _("Open data")}],
     })
 
 
@@ -83,6 +84,7 @@ def dataset(request, name):
     department = municipality.department(ds.department_code)
     return render(request, "opendata/dataset.html", {
         "ds": ds, "department": department, "resources": list(ds.resources.all()), "license": ds.license_info(),
+        "municipality_name": municipality.name(),
         "frequency": dict(FREQUENCIES).get(ds.frequency, ds.frequency),
         "themes": [THEMES[t][0 if request.LANGUAGE_CODE == "ja" else 1] for t in ds.themes if t in THEMES],
         "standard": registry.get(ds.standard_id) if ds.standard_id else None,

@@ -43,18 +43,20 @@ def home(request):
 
 
 def dataset_new(request):
-    policy.check(request.actor, "catalog.create_somewhere")
+    policy.check(request.actor, "catalog.create_somewhere" if request.method == "POST" else "catalog.read_staff")
     form = DatasetForm(request.POST or None, departments=manageable_department_codes(request.actor))
     if request.method == "POST" and form.is_valid():
         ds = services.save_dataset(form.values(), actor=request.actor)
         flash.success(request, _("The dataset was created as a draft. Add its files, then publish it."))
         return redirect("opendata_staff:dataset_edit", name=ds.name)
     return render(request, "opendata/staff/dataset_form.html", {
-        "form": form, "creating": True, "can_manage": True, "breadcrumbs": _crumbs({"label": _("New dataset")})})
+        "form": form, "creating": True, "can_manage": policy.can(request.actor, "catalog.create_somewhere"), "breadcrumbs": _crumbs({"label": _("New dataset")})})
 
 
 def dataset_edit(request, name):
     ds = _dataset(request, name)
+    if request.method == "POST":
+        policy.check(request.actor, "dataset.change", ds)
     form = DatasetForm(request.POST or None, departments=manageable_department_codes(request.actor), instance=ds,
                        initial=DatasetForm.initial_from(ds))
     if request.method == "POST" and form.is_valid():
@@ -84,7 +86,8 @@ def dataset_state(request, name):
 
 def resource_new(request, name):
     ds = _dataset(request, name)
-    policy.check(request.actor, "resource.change", ds)
+    if request.method == "POST":
+        policy.check(request.actor, "resource.change", ds)
     form = ResourceForm(request.POST or None, request.FILES or None, initial={"schema_id": ds.standard_id})
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
@@ -105,6 +108,7 @@ def resource_detail(request, name, resource_id):
         raise Http404
     form = UploadForm()
     if request.method == "POST":
+        policy.check(request.actor, "resource.upload", ds)
         if request.POST.get("refresh_live") and res.live_source:
             if services.refresh_live(res, actor=request.actor) is None:
                 flash.error(request, _("The source of this live dataset is not available yet."))
