@@ -70,6 +70,11 @@ class Procedure(models.Model):
         return self.name.get("ja", self.slug) if isinstance(self.name, dict) else str(self.name)
 
     @property
+    def department_code(self):
+        """The owning department's code (what permission rules and the audit log use)."""
+        return self.department.code if self.department_id else ""
+
+    @property
     def is_online(self):
         return self.channel in ONLINE_CHANNELS
 
