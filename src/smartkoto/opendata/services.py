@@ -7,7 +7,6 @@ import mimetypes
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
 from smartkoto.core import audit
 from smartkoto.core.i18n import tr
@@ -26,7 +25,7 @@ def _party(actor):
     return SYSTEM if actor.is_system else SERVICE if actor.is_service else STAFF
 
 
-def refresh_search_text(dataset):
+def _refresh_search_text(dataset):
     parts = [tr(dataset.title, "ja"), tr(dataset.title, "en"), tr(dataset.notes, "ja"), tr(dataset.notes, "en"), dataset.name,
              " ".join(dataset.tags), dataset.department_code]
     for resource in dataset.resources.all():
@@ -56,7 +55,7 @@ def save_dataset(values, *, actor, dataset=None):
         for key, value in values.items():
             setattr(dataset, key, value)
         dataset.save()
-        refresh_search_text(dataset)
+        _refresh_search_text(dataset)
         dataset.save(update_fields=["search_text"])
         audit.record("opendata.dataset_created" if creating else "opendata.dataset_changed", actor=actor,
                      target=dataset, department_code=dataset.department_code, detail={"name": dataset.name, "fields": sorted(values)})
@@ -85,7 +84,7 @@ def save_resource(dataset, values, *, actor, resource=None):
         for key, value in values.items():
             setattr(resource, key, value)
         resource.save()
-        refresh_search_text(dataset)
+        _refresh_search_text(dataset)
         dataset.save(update_fields=["search_text", "modified"])
         audit.record("opendata.resource_created" if creating else "opendata.resource_changed", actor=actor,
                      target=resource, department_code=dataset.department_code, detail={"dataset": dataset.name})
@@ -134,6 +133,3 @@ def refresh_live(resource, *, actor, run_now=False):
     header, rows = produced
     return upload(resource, f"{resource.live_source}.csv", live.as_csv(header, rows), actor=actor, run_now=run_now)
 
-
-def touch(dataset):
-    Dataset.objects.filter(pk=dataset.pk).update(modified=timezone.now())

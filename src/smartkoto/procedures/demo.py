@@ -10,7 +10,7 @@ from smartkoto.core.i18n import both as L
 from smartkoto.municipality import queries as municipality
 
 from .models import Procedure
-from .services import compute_search_key, create_published
+from .services import create_published
 
 DECLARATION = L("入力した内容に誤りはありません。虚偽の申請をした場合、申請が取り消されることがあることを理解しました。",
                 "I declare that what I entered is true. I understand that a false application may be cancelled.",
@@ -283,7 +283,7 @@ def load():
         procedure.processing_days = days
         procedure.life_events = events
         procedure.keywords = keywords
-        procedure.search_key = compute_search_key(procedure)
+        procedure.search_key = procedure.make_search_key()
         procedure.save()
         if not procedure.versions.exists():
             create_published(procedure, {"schema": 1, "steps": form_steps, "declaration": DECLARATION}, actor=actor)

@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smartkoto.core import audit, text
+from smartkoto.core import audit
 from smartkoto.core.i18n import tr
 from smartkoto.core.workflow import STAFF, SYSTEM
 
@@ -22,15 +22,6 @@ from .permissions import policy
 from .workflow import FORM_VERSION
 
 EXPORT_FORMAT = "smartkoto-procedure/1"
-
-
-def compute_search_key(procedure):
-    parts = []
-    for value in (procedure.name, procedure.summary, procedure.department.name if procedure.department_id else None):
-        if isinstance(value, dict):
-            parts.extend(v for v in value.values() if v)
-    parts.append(procedure.keywords or "")
-    return text.search_key(*parts)
 
 
 def _staff_user(actor):
@@ -47,7 +38,7 @@ def save_procedure(procedure, *, actor):
         policy.check(actor, "procedure.change", previous)
         if previous.department_id != procedure.department_id:
             policy.check(actor, "procedure.create", procedure)  # moving it: may build in the new department too
-    procedure.search_key = compute_search_key(procedure)
+    procedure.search_key = procedure.make_search_key()
     with transaction.atomic():
         procedure.save()
         audit.record("procedures.created" if created else "procedures.updated", actor=actor, target=procedure,
