@@ -57,8 +57,9 @@ def dataset_edit(request, name):
     ds = _dataset(request, name)
     if request.method == "POST":
         policy.check(request.actor, "dataset.change", ds)
-    form = DatasetForm(request.POST or None, departments=manageable_department_codes(request.actor), instance=ds,
-                       initial=DatasetForm.initial_from(ds))
+    codes = manageable_department_codes(request.actor)
+    form = DatasetForm(request.POST or None, departments=None if codes is None else set(codes) | {ds.department_code},
+                       instance=ds, initial=DatasetForm.initial_from(ds))
     if request.method == "POST" and form.is_valid():
         ds = services.save_dataset(form.values(), actor=request.actor, dataset=ds)
         flash.success(request, _("Changes saved."))
