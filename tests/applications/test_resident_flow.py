@@ -123,6 +123,7 @@ def test_draft_is_saved_automatically_and_resumed_from_my_applications(resident_
 
 
 def test_a_republished_form_does_not_break_a_started_draft(resident_client, catalog, make_staff, client):
+    from smartkoto.core.actor import Actor
     from smartkoto.procedures import services
     from smartkoto.procedures.models import Procedure
 
@@ -131,8 +132,8 @@ def test_a_republished_form_does_not_break_a_started_draft(resident_client, cata
     procedure = Procedure.objects.get(slug="juminhyo")
     definition = procedure.live_version().definition
     definition["steps"][1]["fields"].append({"name": "new_required", "type": "text", "label": {"ja": "新しい質問", "en": "New"}, "required": True})
-    services.save_draft(procedure, definition)
-    services.publish(procedure)
+    services.save_draft(procedure, definition, actor=Actor.system("tests"))
+    services.publish(procedure, actor=Actor.system("tests"))
     for step_id, data in JUMINHYO.items():
         assert resident_client.post(f"/applications/{application.public_id}/step/{step_id}/", data).status_code == 302
     body = resident_client.get(f"/applications/{application.public_id}/check/").content.decode()

@@ -2,16 +2,19 @@
 
 import pytest
 
+from smartkoto.core.actor import Actor
 from smartkoto.opendata import datastore, services
 from smartkoto.opendata.models import DatastoreRow, ResourceFile
 
 pytestmark = pytest.mark.django_db
 
+SYSTEM = Actor.system("tests")
+
 CSV = "名称,区分,人数,緯度,経度\n東陽公園,公園,10,35.67,139.81\n木場公園,公園,250,35.67,139.80\n江東図書館,図書館,30,35.67,139.83\n豊洲図書館,図書館,,35.65,139.79\n"
 
 
 def _upload(resource, text, name="data.csv", encoding="utf-8"):
-    return services.upload(resource, name, text.encode(encoding))
+    return services.upload(resource, name, text.encode(encoding), actor=SYSTEM)
 
 
 def test_upload_loads_rows_with_inferred_types_and_makes_version_live(make_dataset):
@@ -144,7 +147,7 @@ def test_bad_parameters_raise_query_error_naming_the_parameter(loaded, params, k
 
 def test_pdf_resource_is_published_without_datastore(make_dataset):
     _ds, resource = make_dataset(fmt="PDF")
-    version = services.upload(resource, "plan.pdf", b"%PDF-1.4 test")
+    version = services.upload(resource, "plan.pdf", b"%PDF-1.4 test", actor=SYSTEM)
     resource.refresh_from_db()
     assert version.load_state == ResourceFile.Load.NONE and resource.current_id == version.pk and not resource.datastore_active
 

@@ -214,6 +214,7 @@ def test_refresh_command_stores_a_new_version_of_live_datasets(demo_catalog):
 def test_geojson_resource_is_previewed_on_a_map_with_its_properties(client, make_dataset):
     import json
 
+    from smartkoto.core.actor import Actor
     from smartkoto.opendata import services
 
     ds, resource = make_dataset("shelters", fmt="GeoJSON")
@@ -221,6 +222,7 @@ def test_geojson_resource_is_previewed_on_a_map_with_its_properties(client, make
                  "geometry": {"type": "Point", "coordinates": [139.80 + n / 100, 35.67]}} for n in range(3)]
     features.append({"type": "Feature", "properties": {"名称": "公園"},
                      "geometry": {"type": "Polygon", "coordinates": [[[139.81, 35.66], [139.82, 35.66], [139.82, 35.67], [139.81, 35.66]]]}})
-    services.upload(resource, "shelters.geojson", json.dumps({"type": "FeatureCollection", "features": features}).encode())
+    services.upload(resource, "shelters.geojson", json.dumps({"type": "FeatureCollection", "features": features}).encode(),
+                    actor=Actor.system("tests"))
     page = client.get(f"/opendata/dataset/shelters/resource/{resource.pk}/").content.decode()
     assert page.count("<circle") == 4 and "避難所2" in page and "収容人数" in page

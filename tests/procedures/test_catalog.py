@@ -2,7 +2,7 @@
 
 import pytest
 
-from smartkoto.procedures import queries
+from smartkoto.procedures import formschema, queries
 from smartkoto.procedures.models import Procedure
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ def test_demo_catalog_has_at_least_60_procedures_across_departments_each_with_a_
     for procedure in procedures:
         live = procedure.live_version()
         assert live is not None, procedure.slug
-        queries.validate_definition(live.definition)
+        formschema.validate_definition(live.definition)
         if procedure.law_keeps_offline:
             assert procedure.channel in ("online_prefill_then_counter", "counter_only")
 

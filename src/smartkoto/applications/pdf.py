@@ -11,6 +11,7 @@ from smartkoto.core.i18n import tr
 from smartkoto.core.pdf import GOTHIC, MINCHO, new_canvas, wrap
 from smartkoto.municipality import queries as municipality
 from smartkoto.procedures import queries as procedures
+from smartkoto.procedures import formschema
 
 
 class Writer:
@@ -52,13 +53,13 @@ def receipt(application):
         writer.line(f"受付番号 Reference: {application.reference}", GOTHIC, 14, 8)
         writer.line(f"手続 Procedure: {tr(application.procedure.name, 'ja')} / {tr(application.procedure.name, 'en')}")
         submitted = timezone.localtime(application.submitted_at)
-        writer.line(f"受付日時 Received: {submitted:%Y-%m-%d %H:%M} ({procedures.format_date(submitted.date())})")
+        writer.line(f"受付日時 Received: {submitted:%Y-%m-%d %H:%M} ({formschema.format_date(submitted.date())})")
         writer.line(f"申請者 Applicant: {application.applicant_name}")
         writer.line(f"手数料 Fee: {application.fee_amount:,}円")
         writer.line(f"様式 Form version: {version.number}")
         writer.space()
         writer.line("申請内容 Answers", GOTHIC, 12, 7)
-        for step, rows in procedures.summary(version.definition, application.answers):
+        for step, rows in formschema.summary(version.definition, application.answers):
             writer.line(f"■ {tr(step['title'], 'ja')}", GOTHIC, 10.5)
             for index, row in enumerate(rows):
                 if len(rows) > 1:
@@ -84,7 +85,7 @@ def decision_letter(application):
         writer.line(f"受付番号 Reference: {application.reference}")
         writer.line(f"手続 Procedure: {tr(application.procedure.name, 'ja')}")
         decided = timezone.localtime(application.decided_at or timezone.now())
-        writer.line(f"決定日 Date: {procedures.format_date(decided.date())}")
+        writer.line(f"決定日 Date: {formschema.format_date(decided.date())}")
         writer.space()
         approved = application.status == "approved" or application.events.filter(to_status="approved").exists()
         if approved:

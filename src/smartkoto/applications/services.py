@@ -23,6 +23,7 @@ from smartkoto.identity import queries as identity
 from smartkoto.municipality import queries as municipality
 from smartkoto.municipality.calendar import add_business_days
 from smartkoto.procedures import queries as procedures
+from smartkoto.procedures import formschema
 
 from . import attachments
 from .models import Application, CaseEvent, ReferenceCounter
@@ -114,7 +115,7 @@ def autosave(application, step_id, raw, *, actor):
 
 def _missing_step(application):
     """The first step that still needs answers (None when all are done); optional repeated groups count as done."""
-    step_list = procedures.steps(application.form_version.definition)
+    step_list = formschema.steps(application.form_version.definition)
     done = set(application.answers) | {s["id"] for s in step_list if s.get("repeat") and int(s["repeat"].get("min", 0)) == 0}
     return Steps([s["id"] for s in step_list]).first_missing(done)
 
@@ -144,7 +145,7 @@ def submit(application, *, actor):
             raise Incomplete(missing)
         procedure = application.procedure
         answers = {k: v for k, v in application.answers.items() if not k.startswith("_")}
-        flat = procedures.flat_answers(answers)
+        flat = formschema.flat_answers(answers)
         profile = getattr(application.applicant, "profile", None) if application.applicant_id else None
         application.answers = answers
         application.fee_amount = procedures.fee_for(procedure, answers)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from smartkoto.core.i18n import tr
 from smartkoto.municipality import queries as municipality
 from smartkoto.procedures import queries as procedures
+from smartkoto.procedures import formschema
 
 SKIPPED_TYPES = {"file"}
 
@@ -103,7 +104,7 @@ def mode_of(procedure):
 # -- bundles ------------------------------------------------------------------------------------------
 def form_fields(definition):
     """(step, field) pairs a bundle or pre-entry asks (files are left to the procedure's own pages)."""
-    return [(s, f) for s, f in procedures.all_fields(definition) if f["type"] not in SKIPPED_TYPES]
+    return [(s, f) for s, f in formschema.all_fields(definition) if f["type"] not in SKIPPED_TYPES]
 
 
 def bundle_plan(procedure_list):
@@ -118,7 +119,7 @@ def bundle_plan(procedure_list):
     for procedure in procedure_list:
         definition = procedures.live_version(procedure).definition
         definitions[procedure.slug] = definition
-        for step in procedures.steps(definition):
+        for step in formschema.steps(definition):
             if step.get("repeat"):
                 group_count[step["id"]] = group_count.get(step["id"], 0) + 1
                 first_group.setdefault(step["id"], step)
@@ -140,7 +141,7 @@ def bundle_plan(procedure_list):
     shared_fields = []
     for name in shared_names:
         field = dict(first_field[name])
-        field["required"] = any(f.get("required") for d in definitions.values() for _s, f in procedures.all_fields(d)
+        field["required"] = any(f.get("required") for d in definitions.values() for _s, f in formschema.all_fields(d)
                                 if f["name"] == name and not _s.get("repeat"))
         if field.get("show_if") and field["show_if"]["field"] not in shared_names:
             field.pop("show_if")
@@ -153,7 +154,7 @@ def bundle_plan(procedure_list):
     parts = {}
     for procedure in procedure_list:
         pages = []
-        for step in procedures.steps(definitions[procedure.slug]):
+        for step in formschema.steps(definitions[procedure.slug]):
             if step.get("repeat"):
                 if step["id"] not in shared_group_ids:
                     fields = [f for f in step["fields"] if f["type"] not in SKIPPED_TYPES]
@@ -178,7 +179,7 @@ def shared_step(plan):
 def assemble(definition, shared, part_answers):
     """A procedure's full answers from the bundle's shared answers and its own answers."""
     result = {}
-    for step in procedures.steps(definition):
+    for step in formschema.steps(definition):
         if step.get("repeat"):
             if step["id"] in shared:
                 result[step["id"]] = shared[step["id"]]
@@ -246,7 +247,7 @@ def contradictions(life_event, checklist_answers, shared, group_ids):
     answers = checklist_answers or {}
     if life_event is not None and answers.get("event_date") and flat.get("event_date") and answers["event_date"] != flat["event_date"]:
         problems.append(("event_date", _("This date differs from the date you gave for your checklist (%(date)s).")
-                         % {"date": procedures.format_date(answers["event_date"])}))
+                         % {"date": formschema.format_date(answers["event_date"])}))
     return problems
 
 

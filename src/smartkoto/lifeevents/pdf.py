@@ -11,6 +11,7 @@ from smartkoto.core.i18n import tr
 from smartkoto.core.pdf import GOTHIC, MINCHO, new_canvas, wrap
 from smartkoto.municipality import queries as municipality
 from smartkoto.procedures import queries as procedures
+from smartkoto.procedures import formschema
 
 LEFT, WIDTH = 18 * mm, A4[0] - 36 * mm
 
@@ -64,14 +65,14 @@ def checklist(checklist, rows):
     page.text(tr(municipality.profile()["service_name"]) or municipality.name(), GOTHIC, 9)
     page.space(2)
     page.text(f"{tr(checklist.life_event.name)}: {_('Your checklist')}", GOTHIC, 16)
-    page.text(_("Made on %(date)s") % {"date": procedures.format_date(timezone.localdate(checklist.created_at))}, MINCHO, 9)
+    page.text(_("Made on %(date)s") % {"date": formschema.format_date(timezone.localdate(checklist.created_at))}, MINCHO, 9)
     page.space()
     for index, row in enumerate(rows, 1):
         mark = "■" if row.done else "□"
         page.text(f"{mark} {index}. {tr(row.procedure.name)}", GOTHIC, 12)
         page.text(f"{_('How')}: {MODE_TEXT()[row.mode]}", indent=6 * mm)
         if row.due_on:
-            page.text(f"{_('Deadline')}: {procedures.format_date(row.due_on)} {tr(row.deadline_note)}", indent=6 * mm)
+            page.text(f"{_('Deadline')}: {formschema.format_date(row.due_on)} {tr(row.deadline_note)}", indent=6 * mm)
         elif row.deadline_note:
             page.text(f"{_('Deadline')}: {tr(row.deadline_note)}", indent=6 * mm)
         if row.bring:
@@ -103,7 +104,7 @@ def official_form(entry, procedure, summary, staff):
         page.space(2)
         page.text(tr(procedure.name, "ja"), GOTHIC, 20)
         page.text(f"{tr(procedure.department.name, 'ja')}　{tr(procedure.department.location, 'ja')}", GOTHIC, 9)
-        page.text(f"受付日 {procedures.format_date(timezone.localdate())}　事前入力番号 {entry.public_id.hex[:8].upper()}", MINCHO, 9)
+        page.text(f"受付日 {formschema.format_date(timezone.localdate())}　事前入力番号 {entry.public_id.hex[:8].upper()}", MINCHO, 9)
         page.space(3)
         for step, rows in summary:
             page.room(14 * mm)

@@ -15,6 +15,7 @@ from smartkoto.core import audit
 from smartkoto.core.i18n import tr
 from smartkoto.core.steps import Steps
 from smartkoto.municipality import queries as municipality
+from smartkoto.procedures import formschema
 from smartkoto.procedures import queries as procedures
 
 from . import flow
@@ -108,7 +109,7 @@ def rows(checklist, *, actor):
             deadline_note=rule.deadline_note if rule else {}, bring=rule.bring if rule else {}, when=rule.when if rule else {},
             offices=offices, fee=procedures.fee_for(procedure, {}), fee_per_copy=procedure.fee_kind == "per_copy",
             online_ready=mode == flow.MODE_ONLINE and level >= procedure.assurance_level
-            and not any(f.get("required") for _s, f in procedures.all_fields(procedures.live_version(procedure).definition) if f["type"] == "file"),
+            and not any(f.get("required") for _s, f in formschema.all_fields(procedures.live_version(procedure).definition) if f["type"] == "file"),
         ))
     return result
 
@@ -204,7 +205,7 @@ def bundle_summary(bundle, pages, *, actor):
         saved = page_answers(bundle, page).get("shared" if page.key == "shared" else page.step["id"])
         if saved is None:
             return None, page.key
-        sections.append((page.key, page.step, page.procedure, procedures.summary({"steps": [page.step]}, {page.step["id"]: saved})[0][1]))
+        sections.append((page.key, page.step, page.procedure, formschema.summary({"steps": [page.step]}, {page.step["id"]: saved})[0][1]))
     return sections, None
 
 
@@ -252,7 +253,7 @@ def entry_steps(procedure):
     """The steps a pre-entry asks (files are left to the counter)."""
     definition = procedures.live_version(procedure).definition
     result = []
-    for step in procedures.steps(definition):
+    for step in formschema.steps(definition):
         fields = [f for f in step["fields"] if f["type"] not in flow.SKIPPED_TYPES]
         if fields:
             result.append({**step, "fields": fields})
@@ -312,7 +313,7 @@ def entry_summary(entry, *, actor):
     procedure = entry_procedure(entry)
     steps = entry_steps(procedure)
     answers = {k: v for k, v in entry.answers.items() if not k.startswith("_")}
-    return procedure, steps, procedures.summary({"steps": steps}, answers)
+    return procedure, steps, formschema.summary({"steps": steps}, answers)
 
 
 def missing_step(entry, steps):

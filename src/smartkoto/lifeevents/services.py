@@ -19,6 +19,7 @@ from smartkoto.applications import services as applications
 from smartkoto.core import audit, guest
 from smartkoto.core import workflow as lifecycle
 from smartkoto.procedures import queries as procedures
+from smartkoto.procedures import formschema
 
 from . import flow
 from .models import Bundle, BundlePart, Checklist, ChecklistItem, CounterToken, PreEntry
@@ -170,10 +171,10 @@ def hand_off(part, *, actor):
             definition = procedures.live_version(procedure).definition
             answers = flow.assemble(definition, part.bundle.shared_answers, part.answers)
             application = applications.start(procedure, actor=actor, resume=False, bundle_id=part.bundle.public_id)
-            for step in procedures.steps(definition):
+            for step in formschema.steps(definition):
                 if step["id"] not in answers:
                     continue
-                page = procedures.StepPage(step, answers=answers, data=flow.as_post_data(step, answers[step["id"]]), files={})
+                page = formschema.StepPage(step, answers=answers, data=flow.as_post_data(step, answers[step["id"]]), files={})
                 if not page.is_valid():
                     raise HandOffError(f"step {step['id']} did not validate")
                 application = applications.save_step(application, step["id"], page, actor=actor)

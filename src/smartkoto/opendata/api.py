@@ -101,7 +101,8 @@ def _departments():
 def status_show(request, params):
     from django.conf import settings
 
-    return {"site_title": "Smart KOTO オープンデータ（江東区）", "site_description": "江東区のオープンデータカタログ / Koto City open data catalog",
+    name_ja, name_en = municipality.name("ja"), municipality.name("en")
+    return {"site_title": f"Smart KOTO オープンデータ（{name_ja}）", "site_description": f"{name_ja}のオープンデータカタログ / {name_en} open data catalog",
             "site_url": ckan.site_url(), "locale_default": "ja", "extensions": ["datastore", "dcat"],
             "ckan_version": "2.10.0", "error_emails_to": None, "api_version": 3,
             "base_url_configured": bool(getattr(settings, "BASE_URL", ""))}

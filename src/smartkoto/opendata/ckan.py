@@ -79,7 +79,7 @@ def package_dict(ds, departments=None):
         "license_id": license["id"], "license_title": license["title"], "license_url": license["url"], "isopen": license["open"],
         "metadata_created": _iso(ds.created), "metadata_modified": _iso(ds.modified),
         "maintainer": ds.contact_name, "maintainer_email": ds.contact_email or None,
-        "author": "江東区", "author_email": None,
+        "author": municipality.name("ja"), "author_email": None,
         "extras": [{"key": k, "value": v} for k, v in (
             ("frequency", ds.frequency), ("spatial_text", ds.spatial), ("attribution", ds.attribution),
             ("temporal_start", ds.temporal_start.isoformat() if ds.temporal_start else ""),

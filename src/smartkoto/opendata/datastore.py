@@ -5,20 +5,22 @@ transaction, so readers see the previous version until the new one is complete. 
 are deleted; rows of the replaced version are deleted after the switch.
 """
 
-import csv
-import io
 import json
 import unicodedata
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 
+from smartkoto.core import csvfile
 from smartkoto.core.text import normalize
+from smartkoto.core.workflow import SYSTEM
 
 from . import tabular
 from .models import TABULAR_FORMATS, DatastoreRow, Resource, ResourceFile
+from .workflow import LOAD
 
 BATCH = 5000
 MAX_LIMIT = 32000
@@ -42,7 +44,7 @@ def max_rows():
 def load(version: ResourceFile):
     """Validate the version, load its rows if tabular, and make it live when everything succeeded."""
     resource = version.resource
-    version.load_state = ResourceFile.Load.LOADING
+    LOAD.apply(version, ResourceFile.Load.LOADING, by=SYSTEM)
     version.load_error = ""
     version.save(update_fields=["load_state", "load_error"])
     with version.file.open("rb") as handle:
@@ -56,7 +58,7 @@ def load(version: ResourceFile):
             guesser = tabular.TypeGuesser(header, version.schema_id)
         report = tabular.validate(data, resource.format, version.schema_id, max_rows=max_rows(), on_row=guesser)
     if not tabular_format:
-        version.load_state = ResourceFile.Load.NONE
+        LOAD.apply(version, ResourceFile.Load.NONE, by=SYSTEM)
         version.save(update_fields=["load_state"])
         _make_live(resource, version, fields=None)
         return version
@@ -64,7 +66,7 @@ def load(version: ResourceFile):
     version.encoding = report.encoding
     version.rows_total = report.rows
     if report.fatal:
-        version.load_state = ResourceFile.Load.REJECTED
+        LOAD.apply(version, ResourceFile.Load.REJECTED, by=SYSTEM)
         version.save(update_fields=["report", "encoding", "rows_total", "load_state"])
         return version
     version.save(update_fields=["report", "encoding", "rows_total"])
@@ -76,7 +78,7 @@ def load(version: ResourceFile):
     except Exception as exc:  # a failed load must leave the previous version live
         drop_indexes(version.pk)
         DatastoreRow.objects.filter(version=version).delete()
-        version.load_state = ResourceFile.Load.FAILED
+        LOAD.apply(version, ResourceFile.Load.FAILED, by=SYSTEM)
         version.load_error = f"{type(exc).__name__}: {exc}"[:2000]
         version.save(update_fields=["load_state", "load_error"])
         return version
@@ -151,8 +153,8 @@ def _make_live(resource, version, fields):
             resource.datastore_fields = []
         resource.save()
         if fields is not None:
-            ResourceFile.objects.filter(pk=version.pk).update(load_state=ResourceFile.Load.LOADED)
-            version.load_state = ResourceFile.Load.LOADED
+            LOAD.apply(version, ResourceFile.Load.LOADED, by=SYSTEM)
+            ResourceFile.objects.filter(pk=version.pk).update(load_state=version.load_state)
         from .models import Dataset
 
         Dataset.objects.filter(pk=resource.dataset_id).update(modified=timezone.now())
@@ -186,11 +188,36 @@ def _coerce(value, kind):
     return str(value)
 
 
-def search(resource: Resource, params: dict, base_url=""):
-    """datastore_search for one resource. Raises QueryError for bad parameters."""
-    fields = [{"id": "_id", "type": "int"}] + list(resource.datastore_fields)
-    kinds = {f["id"]: f["type"] for f in fields}
-    errors = {}
+@dataclass(frozen=True)
+class Query:
+    """A datastore_search request, checked against the resource's fields."""
+
+    fields: list  # every field, "_id" first
+    kinds: dict
+    limit: int
+    offset: int
+    filters: dict
+    wanted: list
+    sort_terms: list  # [(field, descending)]
+    q: object  # words (str) or {field: text}
+    records_format: str
+    distinct: bool
+    include_total: bool
+
+
+def search(resource: Resource, params: dict):
+    """datastore_search for one resource: parse, query, format. Raises QueryError for bad parameters."""
+    query = parse(resource, params)
+    page, total = run(resource, query)
+    return format_result(resource, query, page, total, params)
+
+
+# -- parse --------------------------------------------------------------------------------------------
+def _missing(name, kinds):
+    return f'field "{name}" not in resource' if name not in kinds else None
+
+
+def _page_bounds(params):
     try:
         limit = min(int(params.get("limit", DEFAULT_LIMIT)), MAX_LIMIT)
         offset = int(params.get("offset", 0))
@@ -198,6 +225,10 @@ def search(resource: Resource, params: dict, base_url=""):
             raise ValueError
     except (TypeError, ValueError):
         raise QueryError({"limit": ["limit and offset must be whole numbers ≥ 0"]}) from None
+    return limit, offset
+
+
+def _filters(params):
     filters = params.get("filters") or {}
     if isinstance(filters, str):
         try:
@@ -206,43 +237,62 @@ def search(resource: Resource, params: dict, base_url=""):
             raise QueryError({"filters": ["filters must be a JSON object"]}) from None
     if not isinstance(filters, dict):
         raise QueryError({"filters": ["filters must be a JSON object"]})
-    for name in filters:
-        if name not in kinds:
-            errors.setdefault("filters", []).append(f'field "{name}" not in resource')
-    wanted = _as_list(params.get("fields")) or [f["id"] for f in fields]
-    for name in wanted:
-        if name not in kinds:
-            errors.setdefault("fields", []).append(f'field "{name}" not in resource')
-    sort_terms = []
+    return filters
+
+
+def _sort_terms(params):
+    terms = []
     for term in _as_list(params.get("sort")):
         parts = term.replace('"', "").split()
         name = " ".join(parts[:-1]) if len(parts) > 1 and parts[-1].lower() in ("asc", "desc") else " ".join(parts)
-        descending = len(parts) > 1 and parts[-1].lower() == "desc"
-        if name not in kinds:
-            errors.setdefault("sort", []).append(f'field "{name}" not in resource')
-        sort_terms.append((name, descending))
+        terms.append((name, len(parts) > 1 and parts[-1].lower() == "desc"))
+    return terms
+
+
+def _q(params):
     q = params.get("q") or ""
     if isinstance(q, str) and q.strip().startswith("{"):
         try:
-            q = json.loads(q)
+            return json.loads(q)
         except ValueError:
-            pass
-    if isinstance(q, dict):
-        for name in q:
-            if name not in kinds:
-                errors.setdefault("q", []).append(f'field "{name}" not in resource')
+            return q
+    return q
+
+
+def parse(resource, params):
+    """The parameters as a `Query`; every unknown field and bad value is reported at once (QueryError)."""
+    fields = [{"id": "_id", "type": "int"}] + list(resource.datastore_fields)
+    kinds = {f["id"]: f["type"] for f in fields}
+    limit, offset = _page_bounds(params)
+    filters = _filters(params)
+    wanted = _as_list(params.get("fields")) or [f["id"] for f in fields]
+    sort_terms = _sort_terms(params)
+    q = _q(params)
     records_format = params.get("records_format", "objects")
+    errors = {}
+    for key, names in (("filters", list(filters)), ("fields", wanted), ("sort", [n for n, _d in sort_terms]),
+                       ("q", list(q) if isinstance(q, dict) else [])):
+        for name in names:
+            if problem := _missing(name, kinds):
+                errors.setdefault(key, []).append(problem)
     if records_format not in ("objects", "lists", "csv", "tsv"):
         errors.setdefault("records_format", []).append("must be one of objects, lists, csv, tsv")
     if errors:
         raise QueryError(errors)
+    return Query(fields=fields, kinds=kinds, limit=limit, offset=offset, filters=filters, wanted=wanted,
+                 sort_terms=sort_terms, q=q, records_format=records_format,
+                 distinct=str(params.get("distinct", "")).lower() in ("true", "1"), include_total=_include_total(params))
 
+
+# -- query --------------------------------------------------------------------------------------------
+def _rows(resource):
     if connection.vendor == "sqlite":
         # The version written into the SQL (an integer we own) lets SQLite use the per-version partial indexes.
-        rows = DatastoreRow.objects.extra(where=[f"version_id = {int(resource.datastore_version_id)}"])
-    else:
-        rows = DatastoreRow.objects.filter(version_id=resource.datastore_version_id)
-    rows = _apply_filters(rows, filters, kinds)
+        return DatastoreRow.objects.extra(where=[f"version_id = {int(resource.datastore_version_id)}"])
+    return DatastoreRow.objects.filter(version_id=resource.datastore_version_id)
+
+
+def _apply_q(rows, q):
     if isinstance(q, dict):
         for i, (name, text) in enumerate(q.items()):
             if connection.vendor == "sqlite":
@@ -252,43 +302,56 @@ def search(resource: Resource, params: dict, base_url=""):
     elif q:
         for word in str(q).split():
             rows = rows.filter(search_text__contains=normalize(word))
+    return rows
 
-    order = []
-    for name, descending in sort_terms:
-        expr = F("row_number") if name == "_id" else _sort_expression(name)
-        order.append(expr.desc(nulls_last=True) if descending else expr.asc(nulls_last=True))
-    distinct = str(params.get("distinct", "")).lower() in ("true", "1")
-    if distinct:
+
+def run(resource, query):
+    """(page as lists of values in `query.wanted` order, total or None)."""
+    rows = _apply_q(_apply_filters(_rows(resource), query.filters, query.kinds), query.q)
+    wanted, offset, limit = query.wanted, query.offset, query.limit
+    if query.distinct:
         annotations = {f"f{i}": (F("row_number") if name == "_id" else column_expression(name)) for i, name in enumerate(wanted)}
         projected = rows.annotate(**annotations).values(*annotations).distinct()
-        projected = projected.order_by(*[(f"-f{wanted.index(n)}" if d else f"f{wanted.index(n)}") for n, d in sort_terms if n in wanted]
+        projected = projected.order_by(*[(f"-f{wanted.index(n)}" if d else f"f{wanted.index(n)}") for n, d in query.sort_terms if n in wanted]
                                        or list(annotations))
-        total = projected.count() if _include_total(params) else None
-        page = [[_decode(r[f"f{i}"]) for i in range(len(wanted))] for r in projected[offset:offset + limit]]
-    else:
-        rows = rows.order_by(*(order + [F("row_number").asc()]))
-        total = rows.count() if _include_total(params) else None
-        page = []
-        for row in rows.only("row_number", "data")[offset:offset + limit]:
-            record = dict(row.data)
-            record["_id"] = row.row_number
-            page.append([record.get(name) for name in wanted])
-    selected_fields = [f for f in fields if f["id"] in wanted]
-    selected_fields.sort(key=lambda f: wanted.index(f["id"]))
-    if records_format == "objects":
+        total = projected.count() if query.include_total else None
+        return [[_decode(r[f"f{i}"]) for i in range(len(wanted))] for r in projected[offset:offset + limit]], total
+    order = []
+    for name, descending in query.sort_terms:
+        expr = F("row_number") if name == "_id" else _sort_expression(name)
+        order.append(expr.desc(nulls_last=True) if descending else expr.asc(nulls_last=True))
+    rows = rows.order_by(*(order + [F("row_number").asc()]))
+    total = rows.count() if query.include_total else None
+    page = []
+    for row in rows.only("row_number", "data")[offset:offset + limit]:
+        record = dict(row.data)
+        record["_id"] = row.row_number
+        page.append([record.get(name) for name in wanted])
+    return page, total
+
+
+# -- format -------------------------------------------------------------------------------------------
+def _delimited(page, delimiter):
+    """CSV/TSV records (no BOM, one "\n" per record as CKAN writes them) through the one CSV writer."""
+    return "".join(csvfile.write([values], bom=False, delimiter=delimiter)[:-2] + "\n" for values in page)
+
+
+def format_result(resource, query, page, total, params):
+    """The datastore_search result in CKAN's shape."""
+    wanted, limit = query.wanted, query.limit
+    selected_fields = sorted((f for f in query.fields if f["id"] in wanted), key=lambda f: wanted.index(f["id"]))
+    if query.records_format == "objects":
         records = [dict(zip(wanted, values)) for values in page]
-    elif records_format == "lists":
+    elif query.records_format == "lists":
         records = page
     else:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter="," if records_format == "csv" else "\t", lineterminator="\n")
-        writer.writerows([["" if v is None else v for v in values] for values in page])
-        records = buffer.getvalue()
+        records = _delimited(page, "," if query.records_format == "csv" else "\t")
     start = f"/api/3/action/datastore_search?resource_id={resource.pk}"
     result = {
         "resource_id": str(resource.pk), "fields": selected_fields, "records": records, "limit": limit,
-        "records_format": records_format, "_links": {"start": start, "next": f"{start}&offset={offset + limit}" + (f"&limit={limit}" if limit != DEFAULT_LIMIT else "")},
-        "include_total": _include_total(params), "total_was_estimated": False,
+        "records_format": query.records_format,
+        "_links": {"start": start, "next": f"{start}&offset={query.offset + limit}" + (f"&limit={limit}" if limit != DEFAULT_LIMIT else "")},
+        "include_total": query.include_total, "total_was_estimated": False,
     }
     if total is not None:
         result["total"] = total

@@ -14,7 +14,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from smartkoto.core.i18n import tr
 
-from . import ckan, queries
+from . import ckan, publisher, queries
 from .models import FREQUENCY_EU, FREQUENCY_ISO, THEMES
 
 PAGE_SIZE = 100
@@ -77,6 +77,7 @@ def dataset_uri(ds):
 
 def add_dataset(g, ds, catalog=None):
     s = URI(dataset_uri(ds))
+    municipality = publisher.name("ja")
     if catalog:
         g.add(catalog, "dcat:dataset", s)
     g.add(s, "rdf:type", URI(_expand("dcat:Dataset")))
@@ -101,7 +102,7 @@ def add_dataset(g, ds, catalog=None):
         place = g.bnode()
         g.add(s, "dct:spatial", place)
         g.add(place, "rdf:type", URI(_expand("dct:Location")))
-        g.add(place, "dct:identifier", Lit("131083"))
+        g.add(place, "dct:identifier", Lit(publisher.code()))
         g.add(place, "schema:name", Lit(ds.spatial, "ja"))
     if ds.temporal_start or ds.temporal_end:
         period = g.bnode()
@@ -109,15 +110,15 @@ def add_dataset(g, ds, catalog=None):
         g.add(period, "rdf:type", URI(_expand("dct:PeriodOfTime")))
         g.add(period, "dcat:startDate", Lit(ds.temporal_start.isoformat(), datatype="xsd:date") if ds.temporal_start else None)
         g.add(period, "dcat:endDate", Lit(ds.temporal_end.isoformat(), datatype="xsd:date") if ds.temporal_end else None)
-    publisher = URI(f"{ckan.site_url()}/opendata/?organization={ds.department_code}")
-    g.add(s, "dct:publisher", publisher)
-    g.add(publisher, "rdf:type", URI(_expand("foaf:Organization")))
-    g.add(publisher, "foaf:name", Lit(f"江東区 {ckan.organization_dict(ds.department_code)['title']}", "ja"))
+    organization = URI(f"{ckan.site_url()}/opendata/?organization={ds.department_code}")
+    g.add(s, "dct:publisher", organization)
+    g.add(organization, "rdf:type", URI(_expand("foaf:Organization")))
+    g.add(organization, "foaf:name", Lit(f"{municipality} {ckan.organization_dict(ds.department_code)['title']}", "ja"))
     if ds.contact_name or ds.contact_email:
         contact = g.bnode()
         g.add(s, "dcat:contactPoint", contact)
         g.add(contact, "rdf:type", URI(_expand("vcard:Organization")))
-        g.add(contact, "vcard:fn", Lit(ds.contact_name or "江東区"))
+        g.add(contact, "vcard:fn", Lit(ds.contact_name or municipality))
         if ds.contact_email:
             g.add(contact, "vcard:hasEmail", URI(f"mailto:{ds.contact_email}"))
     license = ds.license_info()
@@ -176,13 +177,14 @@ def catalog_graph(page=1, modified_since=None, fmt="jsonld"):
     base = ckan.site_url()
     catalog = URI(f"{base}/catalog.{fmt}")
     g.add(catalog, "rdf:type", URI(_expand("dcat:Catalog")))
-    g.add(catalog, "dct:title", Lit("江東区オープンデータカタログ", "ja"))
-    g.add(catalog, "dct:title", Lit("Koto City open data catalog", "en"))
-    g.add(catalog, "dct:description", Lit("江東区が公開するオープンデータ（Smart KOTO）", "ja"))
+    name_ja, name_en = publisher.name("ja"), publisher.name("en")
+    g.add(catalog, "dct:title", Lit(f"{name_ja}オープンデータカタログ", "ja"))
+    g.add(catalog, "dct:title", Lit(f"{name_en} open data catalog", "en"))
+    g.add(catalog, "dct:description", Lit(f"{name_ja}が公開するオープンデータ（Smart KOTO）", "ja"))
     g.add(catalog, "foaf:homepage", URI(f"{base}/opendata/"))
     g.add(catalog, "dct:language", URI(EU_LANG + "JPN"))
     g.add(catalog, "dct:publisher", URI(f"{base}/"))
-    g.add(URI(f"{base}/"), "foaf:name", Lit("江東区", "ja"))
+    g.add(URI(f"{base}/"), "foaf:name", Lit(name_ja, "ja"))
     for ds in datasets[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]:
         add_dataset(g, ds, catalog)
     suffix = f"&modified_since={modified_since.isoformat()}" if modified_since else ""
@@ -284,6 +286,7 @@ def to_jsonld(g):
 # -- DCAT-US 1.1 ---------------------------------------------------------------------------------------
 def data_json():
     base = ckan.site_url()
+    municipality, email = publisher.name("ja"), publisher.contact_email()
     datasets = []
     for ds in queries.published().order_by("name"):
         license = ds.license_info()
@@ -291,10 +294,10 @@ def data_json():
             "@type": "dcat:Dataset", "title": tr(ds.title, "ja"), "description": tr(ds.notes, "ja") or tr(ds.title, "ja"),
             "keyword": list(ds.tags) or [tr(ds.title, "ja")], "modified": ds.modified.isoformat(timespec="seconds"),
             "issued": ds.created.date().isoformat(),
-            "publisher": {"@type": "org:Organization", "name": f"江東区 {ckan.organization_dict(ds.department_code)['title']}",
-                          "subOrganizationOf": {"@type": "org:Organization", "name": "江東区"}},
-            "contactPoint": {"@type": "vcard:Contact", "fn": ds.contact_name or "江東区",
-                             "hasEmail": f"mailto:{ds.contact_email or 'opendata@city.koto.lg.jp'}"},
+            "publisher": {"@type": "org:Organization", "name": f"{municipality} {ckan.organization_dict(ds.department_code)['title']}",
+                          "subOrganizationOf": {"@type": "org:Organization", "name": municipality}},
+            "contactPoint": {"@type": "vcard:Contact", "fn": ds.contact_name or municipality,
+                             **({"hasEmail": f"mailto:{ds.contact_email or email}"} if ds.contact_email or email else {})},
             "identifier": f"{base}/dataset/{ds.pk}", "accessLevel": "public", "license": license["url"] or None,
             "rights": ds.attribution or None, "spatial": ds.spatial or None, "language": ["ja"],
             "accrualPeriodicity": FREQUENCY_ISO.get(ds.frequency, "irregular"), "landingPage": dataset_uri(ds),

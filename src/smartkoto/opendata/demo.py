@@ -3,6 +3,7 @@ the platform's own live datasets. Safe to run again: existing datasets are left 
 
 from pathlib import Path
 
+from smartkoto.core.actor import Actor
 from smartkoto.core.i18n import both
 
 from . import live, services
@@ -56,28 +57,30 @@ LIVE = [
 ]
 
 
-def _dataset(name, department, title_ja, title_en, notes_ja, notes_en, tags, themes, standard, frequency):
+def _dataset(actor, name, department, title_ja, title_en, notes_ja, notes_en, tags, themes, standard, frequency):
     return services.save_dataset({
         "name": name, "title": both(title_ja, title_en), "notes": both(notes_ja, notes_en), "department_code": department,
         "tags": tags, "themes": themes, "license_id": "cc-by-4.0", "attribution": ATTRIBUTION, "frequency": frequency,
         "spatial": "東京都江東区", "contact_name": "江東区", "contact_email": "", "standard_id": standard,
-    })
+    }, actor=actor)
 
 
 def load():
     """Create the demo catalog from the Koto files beside this module. Existing datasets are kept."""
+    actor = Actor.system("opendata demo")
     for name, dept, tja, ten, nja, nen, tags, themes, standard, frequency, files in DATASETS:
         if Dataset.objects.filter(name=name).exists():
             continue
-        ds = _dataset(name, dept, tja, ten, nja, nen, tags, themes, standard, frequency)
+        ds = _dataset(actor, name, dept, tja, ten, nja, nen, tags, themes, standard, frequency)
         for filename, rja, ren, schema_id in files:
-            resource = services.save_resource(ds, {"name": both(rja, ren), "format": "CSV", "schema_id": schema_id})
-            services.upload(resource, filename, (DATA / filename).read_bytes(), run_now=True)
-        services.set_state(ds, Dataset.State.PUBLISHED)
+            resource = services.save_resource(ds, {"name": both(rja, ren), "format": "CSV", "schema_id": schema_id}, actor=actor)
+            services.upload(resource, filename, (DATA / filename).read_bytes(), actor=actor, run_now=True)
+        services.set_state(ds, Dataset.State.PUBLISHED, actor=actor)
     for name, dept, tja, ten, nja, nen, tags, themes, standard, source, schema_id in LIVE:
         if Dataset.objects.filter(name=name).exists() or not live.available(source):
-            continue  # a live dataset appears once its source app offers open_data_rows()
-        ds = _dataset(name, dept, tja, ten, nja, nen, tags, themes, standard, "continuous")
-        resource = services.save_resource(ds, {"name": both(tja, ten), "format": "CSV", "schema_id": schema_id, "live_source": source})
-        services.set_state(ds, Dataset.State.PUBLISHED)
-        live.refresh(resource, run_now=True)
+            continue  # a live dataset appears once its source has something to publish
+        ds = _dataset(actor, name, dept, tja, ten, nja, nen, tags, themes, standard, "continuous")
+        resource = services.save_resource(ds, {"name": both(tja, ten), "format": "CSV", "schema_id": schema_id, "live_source": source},
+                                          actor=actor)
+        services.set_state(ds, Dataset.State.PUBLISHED, actor=actor)
+        services.refresh_live(resource, actor=actor, run_now=True)

@@ -8,6 +8,7 @@ from smartkoto.core.forms import SafeForm
 from smartkoto.core.i18n import tr
 from smartkoto.municipality import queries as municipality
 
+from . import publisher
 from .models import FORMATS, FREQUENCIES, LICENSES, THEMES, Dataset
 from .schemas import registry
 
@@ -27,22 +28,24 @@ class DatasetForm(SafeForm):
     tags = forms.CharField(label=_("Tags"), required=False, max_length=500, help_text=_("Separate tags with commas, e.g. AED, 防災"))
     themes = forms.MultipleChoiceField(label=_("Themes"), required=False, widget=forms.CheckboxSelectMultiple)
     license_id = forms.ChoiceField(label=_("Licence"), initial="cc-by-4.0")
-    attribution = forms.CharField(label=_("Attribution users must show"), max_length=200, required=False,
-                                  initial="出典：江東区（東京都オープンデータカタログサイト）")
+    attribution = forms.CharField(label=_("Attribution users must show"), max_length=200, required=False)
     frequency = forms.ChoiceField(label=_("Update frequency"), choices=FREQUENCIES, initial="irregular")
-    spatial = forms.CharField(label=_("Area covered"), max_length=200, required=False, initial="東京都江東区")
+    spatial = forms.CharField(label=_("Area covered"), max_length=200, required=False)
     temporal_start = forms.DateField(label=_("Period covered: from"), required=False, help_text=_("YYYY-MM-DD"))
     temporal_end = forms.DateField(label=_("Period covered: to"), required=False, help_text=_("YYYY-MM-DD"))
     contact_name = forms.CharField(label=_("Contact (section name)"), max_length=200, required=False)
     contact_email = forms.EmailField(label=_("Contact email"), required=False)
     standard_id = forms.ChoiceField(label=_("National standard dataset"), required=False)
 
-    def __init__(self, *args, user=None, instance=None, **kwargs):
+    def __init__(self, *args, departments=None, instance=None, **kwargs):
+        """`departments`: codes the actor may publish for (None: every department)."""
         super().__init__(*args, **kwargs)
         self.instance = instance
+        self.fields["attribution"].initial = f"出典：{publisher.name('ja')}"
+        self.fields["spatial"].initial = publisher.spatial()
+        allowed = departments
         departments = list(municipality.departments())
-        if user is not None and not user.has_staff_role("dx_admin"):
-            allowed = user.department_codes()
+        if allowed is not None:
             departments = [d for d in departments if d.code in allowed]
         self.fields["department_code"].choices = [(d.code, tr(d.name)) for d in departments]
         self.fields["themes"].choices = [(code, f"{ja} / {en}") for code, (ja, en, _eu) in THEMES.items()]

@@ -4,6 +4,7 @@ here in the reader's language, so a report written once reads in Japanese and En
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from . import publisher
 from .tabular import encoding_label
 
 
@@ -23,7 +24,7 @@ def _templates():
         "required_empty": _("Row {row}: “{column}” is required but empty."),
         "lgcode_five_digit": _("Row {row}: “{value}” in “{column}” is the old 5-digit code. The code with its check digit is {expected}."),
         "lgcode_check_digit": _("Row {row}: “{value}” in “{column}” is not a valid local-government code: its last digit (check digit) should be {expected}."),
-        "lgcode_format": _("Row {row}: “{value}” in “{column}” must be a local-government code of 6 half-width digits, e.g. 131083."),
+        "lgcode_format": _("Row {row}: “{value}” in “{column}” must be a local-government code of 6 half-width digits, e.g. {example}."),
         "id_format": _("Row {row}: the ID “{value}” must use half-width letters and digits only."),
         "duplicate_id": _("Row {row}: the ID “{value}” is already used in row {other}. Each ID must be unique."),
         "coordinate_outside_japan": _("Row {row}: {column} {value} is outside Japan. Check that latitude and longitude are not swapped."),
@@ -42,9 +43,12 @@ def _templates():
     }
 
 
-def describe(issue):
+def describe(issue, example=None):
+    """`example`: a valid local-government code to show (the municipality's own, read once by `described`)."""
     template = _templates().get(issue["code"], issue["code"])
     values = {"row": issue.get("row") or "", "column": issue.get("column", ""), "value": issue.get("value", "")}
+    if "{example}" in template:
+        values["example"] = example if example is not None else publisher.code()
     values.update(issue.get("params") or {})
     try:
         return template.format(**values)
@@ -66,7 +70,8 @@ def summary(report):
 
 def described(report, language=None):
     issues = (report or {}).get("issues", [])
+    example = publisher.code() if any(issue.get("code") == "lgcode_format" for issue in issues) else ""
     if language:
         with override(language):
-            return [dict(issue, message=describe(issue)) for issue in issues]
-    return [dict(issue, message=describe(issue)) for issue in issues]
+            return [dict(issue, message=describe(issue, example)) for issue in issues]
+    return [dict(issue, message=describe(issue, example)) for issue in issues]

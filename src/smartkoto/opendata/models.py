@@ -65,7 +65,7 @@ class Dataset(models.Model):
     license_id = models.CharField(_("licence"), max_length=40, default="cc-by-4.0")
     attribution = models.CharField(_("attribution"), max_length=200, blank=True)
     frequency = models.CharField(_("update frequency"), max_length=20, choices=FREQUENCIES, default="irregular")
-    spatial = models.CharField(_("spatial coverage"), max_length=200, blank=True, default="東京都江東区")
+    spatial = models.CharField(_("spatial coverage"), max_length=200, blank=True)
     temporal_start = models.DateField(_("period from"), null=True, blank=True)
     temporal_end = models.DateField(_("period to"), null=True, blank=True)
     contact_name = models.CharField(_("contact"), max_length=200, blank=True)

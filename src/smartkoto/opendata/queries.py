@@ -1,10 +1,15 @@
-"""Reads of the open data catalog that other apps (and this app's views and APIs) use."""
+"""Reads of the open data catalog that other apps (and this app's views and APIs) use.
+
+Published datasets are open data: reading them needs no actor. The back office's reads (drafts,
+versions, validation reports) take `actor=` and check `permissions.policy`.
+"""
 
 from django.db.models import Prefetch
 
 from smartkoto.core.text import matches, normalize
 
 from .models import Dataset, Resource
+from .permissions import policy, readable_department_codes
 
 
 def published():
@@ -69,3 +74,21 @@ def facets(datasets, fields=("organization", "tags", "res_format", "groups", "li
             for value in values.get(field, []):
                 counts[field][value] = counts[field].get(value, 0) + 1
     return {field: dict(sorted(items.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]) for field, items in counts.items()}
+
+
+# -- back office ------------------------------------------------------------------------------------
+def for_staff(*, actor):
+    """Every dataset (drafts included) the actor may see in the back office: their departments', or all
+    for DX administrators and auditors."""
+    policy.check(actor, "catalog.read_staff")
+    datasets = Dataset.objects.prefetch_related("resources").order_by("-modified")
+    codes = readable_department_codes(actor)
+    return datasets if codes is None else datasets.filter(department_code__in=codes)
+
+
+def staff_dataset(name, *, actor):
+    """One dataset (any state) for its staff pages, or None; refused (Forbidden) outside the actor's reach."""
+    found = Dataset.objects.filter(name=name).first()
+    if found is not None:
+        policy.check(actor, "dataset.read_staff", found)
+    return found

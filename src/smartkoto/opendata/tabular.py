@@ -11,6 +11,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from smartkoto.core import csvfile
+
 from .schemas import base, registry
 
 MAX_ISSUES = 500
@@ -225,9 +227,9 @@ def validate(data: bytes, fmt="CSV", schema_id="", max_rows=None, on_row=None):
 
 
 # -- output ---------------------------------------------------------------------------------------------
-def _writer():
-    buffer = io.StringIO()
-    return buffer, csv.writer(buffer, lineterminator="\r\n")
+def _csv(rows, header):
+    """Open-data CSV for machines: UTF-8 without BOM, CRLF, through the one CSV writer (core.csvfile)."""
+    return csvfile.write(rows, header, bom=False)
 
 
 def normalised_csv(data: bytes, fmt="CSV", schema_id=""):
@@ -237,15 +239,12 @@ def normalised_csv(data: bytes, fmt="CSV", schema_id=""):
     if header is None:
         return None
     schema = registry.get(schema_id) if schema_id else None
-    # Columns outside the layout (e.g. Koto's 最終確認日) are normalised by their name's usual type.
+    # Columns outside the layout (e.g. a ward's own 最終確認日) are normalised by their name's usual type.
     kinds = [(schema.column(h).type if schema and schema.column(h) else base.column_type(h)) for h in header]
-    buffer, writer = _writer()
-    writer.writerow(header)
-    for _line, cells in rows:
-        writer.writerow([base.normalise(kind, cell) for kind, cell in zip(kinds, cells)])
+    text = _csv(([base.normalise(kind, cell) for kind, cell in zip(kinds, cells)] for _line, cells in rows), header)
     if report.fatal:
         return None
-    return buffer.getvalue()
+    return text
 
 
 def convert_to_current(data: bytes, fmt="CSV", schema_id=""):
@@ -279,9 +278,8 @@ def convert_to_current(data: bytes, fmt="CSV", schema_id=""):
                      if c.name not in derived and c.name not in index and renames.get(c.name) not in index]
     extra = [h for h in header if h not in base.LEGACY_LEAD + base.LEGACY_ADDRESS and target.column(h) is None
              and h not in source.renames]
-    buffer, writer = _writer()
-    writer.writerow(target.column_names + extra)
-    for _line, cells in rows:
+
+    def converted(cells):
         code = base.normalise("lgcode", get(cells, "都道府県コード又は市区町村コード"))
         pref, city, address = get(cells, "都道府県名"), get(cells, "市区町村名"), get(cells, "住所")
         full = address if not pref or address.startswith(pref) else pref + address
@@ -303,10 +301,12 @@ def convert_to_current(data: bytes, fmt="CSV", schema_id=""):
                 value = ""
             out.append(base.normalise(col.type, value))
         out += [get(cells, name) for name in extra]
-        writer.writerow(out)
+        return out
+
+    text = _csv((converted(cells) for _line, cells in rows), target.column_names + extra)
     if report.fatal:
         return None, {"error": "unreadable"}
-    return buffer.getvalue(), {"target": target.id, "empty_columns": empty_columns, "kept_columns": extra}
+    return text, {"target": target.id, "empty_columns": empty_columns, "kept_columns": extra}
 
 
 # -- datastore typing -------------------------------------------------------------------------------------

@@ -69,6 +69,22 @@ class Procedure(models.Model):
     def __str__(self):
         return self.name.get("ja", self.slug) if isinstance(self.name, dict) else str(self.name)
 
+    def make_search_key(self):
+        """The normalised text catalog search matches: names and summaries in every language, the department, keywords."""
+        from smartkoto.core import text
+
+        parts = []
+        for value in (self.name, self.summary, self.department.name if self.department_id else None):
+            if isinstance(value, dict):
+                parts.extend(v for v in value.values() if v)
+        parts.append(self.keywords or "")
+        return text.search_key(*parts)
+
+    @property
+    def department_code(self):
+        """The owning department's code (what permission rules and the audit log use)."""
+        return self.department.code if self.department_id else ""
+
     @property
     def is_online(self):
         return self.channel in ONLINE_CHANNELS

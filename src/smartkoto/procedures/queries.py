@@ -1,14 +1,21 @@
-"""Reads of the procedure catalog other apps may use (applications imports this module, never models)."""
+"""Reads of the procedure catalog other apps may use (applications imports this module, never models).
+
+The published catalog is public: its reads need no actor. Back-office reads take `actor=` and check
+`permissions.policy`. The form engine (steps, StepPage, summary, validation) is the public module
+`procedures.formschema`; this module does not re-export it.
+"""
 
 from dataclasses import dataclass
 
 from smartkoto.core import text
+from smartkoto.municipality import queries as municipality
 
 from .formschema import flat_answers
 from .lifeevents import LIFE_EVENTS
 from .models import ONLINE_CHANNELS, Channel, FeeKind, FeeTiming, FormVersion, Procedure
+from .permissions import policy, readable_department_codes
 
-# The plan's headline KPI targets (江東区DX推進計画): share of procedures that can be done online.
+# The plan's headline KPI targets (the municipality's DX promotion plan): share of procedures that can be done online.
 ONLINE_SHARE_TARGETS = [("FY2024", 11, True), ("FY2025", 48, False), ("FY2026", 92, False), ("FY2027–2029", 100, False)]
 
 
@@ -69,9 +76,7 @@ def life_events():
 
 
 def departments_with_procedures():
-    from smartkoto.municipality.models import Department
-
-    return Department.objects.filter(procedures__published=True).distinct().order_by("code")
+    return municipality.departments().filter(procedures__published=True).distinct().order_by("code")
 
 
 def fee_for(procedure, answers):
@@ -127,23 +132,20 @@ def online_share():
                        total=len(procedures), by_channel=by_channel)
 
 
-def editable_by(user):
-    """Procedures this staff member may edit: their departments' (case workers, managers); all for DX admins."""
-    qs = Procedure.objects.select_related("department")
-    if user.has_staff_role("dx_admin"):
-        return qs
-    return qs.filter(department__code__in=user.department_codes("case_worker", "department_manager"))
+# -- back office ------------------------------------------------------------------------------------
+def for_staff(*, actor):
+    """Procedures (published or not) the actor may see in the back office: their departments', or every
+    department's for DX administrators and auditors."""
+    policy.check(actor, "builder.open")
+    found = Procedure.objects.select_related("department")
+    codes = readable_department_codes(actor)
+    return found if codes is None else found.filter(department__code__in=codes)
 
 
-def can_edit(user, procedure):
-    if user.has_staff_role("dx_admin"):
-        return True
-    return bool(user.has_staff_role("case_worker", "department_manager") and
-                procedure.department.code in user.department_codes("case_worker", "department_manager"))
-
-
-# The form renderer, for the applications app (which may import only this module of procedures).
-from .formschema import (  # noqa: E402,F401
-    DefinitionError, StepPage, all_fields, display_value, flat_answers, format_date, is_visible, step_by_id, steps, summary,
-    validate_definition,
-)
+def staff_procedure(slug, *, actor, action="procedure.read_staff"):
+    """One procedure (published or not) for a back-office page, or None; refused (Forbidden) unless the actor
+    may `action` it ("procedure.read_staff" for builder pages, "version.read" for its form versions)."""
+    found = Procedure.objects.select_related("department").filter(slug=slug).first()
+    if found is not None:
+        policy.check(actor, action, found)
+    return found

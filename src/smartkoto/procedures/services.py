@@ -1,4 +1,8 @@
-"""Writes to the catalog: procedures, drafts of their forms, publishing, import and export. Each is audited."""
+"""Writes to the catalog: procedures, drafts of their forms, publishing, import and export.
+
+Each takes the acting `actor=`, checks `permissions.policy` first and is audited. A version's status
+changes only through `workflow.FORM_VERSION`.
+"""
 
 import copy
 import json
@@ -8,35 +12,41 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smartkoto.core import audit, text
+from smartkoto.core import audit
 from smartkoto.core.i18n import tr
+from smartkoto.core.workflow import STAFF, SYSTEM
 
 from .formschema import DefinitionError, validate_definition
 from .models import FormVersion, Procedure
+from .permissions import policy
+from .workflow import FORM_VERSION
 
 EXPORT_FORMAT = "smartkoto-procedure/1"
 
 
-def compute_search_key(procedure):
-    parts = []
-    for value in (procedure.name, procedure.summary, procedure.department.name if procedure.department_id else None):
-        if isinstance(value, dict):
-            parts.extend(v for v in value.values() if v)
-    parts.append(procedure.keywords or "")
-    return text.search_key(*parts)
+def _staff_user(actor):
+    return actor.user if actor.is_staff else None
 
 
-def save_procedure(procedure, *, request=None, user=None):
+def save_procedure(procedure, *, actor):
+    """Create or change a procedure's facts (the caller has set its fields, department included)."""
     created = procedure.pk is None
-    procedure.search_key = compute_search_key(procedure)
+    if created:
+        policy.check(actor, "procedure.create", procedure)
+    else:
+        previous = Procedure.objects.select_related("department").get(pk=procedure.pk)
+        policy.check(actor, "procedure.change", previous)
+        if previous.department_id != procedure.department_id:
+            policy.check(actor, "procedure.create", procedure)  # moving it: may build in the new department too
+    procedure.search_key = procedure.make_search_key()
     with transaction.atomic():
         procedure.save()
-        audit.record("procedures.created" if created else "procedures.updated", request=request, user=user, target=procedure,
+        audit.record("procedures.created" if created else "procedures.updated", actor=actor, target=procedure,
                      department_code=procedure.department.code, detail={"slug": procedure.slug})
     return procedure
 
 
-def ensure_draft(procedure, *, user=None):
+def _ensure_draft(procedure, actor):
     """The one draft of this procedure's form, started from the live version when there is none."""
     draft = procedure.draft_version()
     if draft:
@@ -44,70 +54,83 @@ def ensure_draft(procedure, *, user=None):
     live = procedure.live_version()
     definition = copy.deepcopy(live.definition) if live else {"schema": 1, "steps": [], "declaration": {}}
     number = (procedure.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    return FormVersion.objects.create(procedure=procedure, number=number, definition=definition, created_by=user)
+    return FormVersion.objects.create(procedure=procedure, number=number, definition=definition, created_by=_staff_user(actor))
 
 
-def save_draft(procedure, definition, *, request=None, user=None, check=False):
+def save_draft(procedure, definition, *, actor, check=False):
     """Replace the draft's definition. A draft never changes what residents see."""
+    policy.check(actor, "form.edit", procedure)
     if check:
         validate_definition(definition)
     with transaction.atomic():
-        draft = ensure_draft(procedure, user=user or getattr(request, "user", None))
+        draft = _ensure_draft(procedure, actor)
         draft.definition = definition
         draft.save(update_fields=["definition"])
-        audit.record("procedures.form_draft_saved", request=request, user=user, target=draft,
+        audit.record("procedures.form_draft_saved", actor=actor, target=draft,
                      department_code=procedure.department.code, detail={"version": draft.number})
     return draft
 
 
-def publish(procedure, *, request=None, user=None):
+def publish(procedure, *, actor):
     """Publish the draft as the new live version. Published versions are never edited afterwards."""
+    policy.check(actor, "form.publish", procedure)
     with transaction.atomic():
         draft = FormVersion.objects.select_for_update().filter(procedure=procedure, status=FormVersion.Status.DRAFT).first()
         if draft is None:
             raise DefinitionError(_("There is no draft to publish."))
         validate_definition(draft.definition)
-        draft.status = FormVersion.Status.PUBLISHED
+        FORM_VERSION.apply(draft, FormVersion.Status.PUBLISHED, by=SYSTEM if actor.is_system else STAFF)
         draft.published_at = timezone.now()
-        draft.published_by = user or getattr(request, "user", None)
+        draft.published_by = _staff_user(actor)
         draft.save()
-        audit.record("procedures.form_published", request=request, user=user, target=draft,
+        audit.record("procedures.form_published", actor=actor, target=draft,
                      department_code=procedure.department.code, detail={"version": draft.number})
     return draft
 
 
-def create_published(procedure, definition, *, user=None):
-    """Used by demo data and imports: a procedure's form as a published version in one go."""
+def create_published(procedure, definition, *, actor):
+    """Used by demo data and imports: a procedure's form as a published version in one go (a draft, then
+    published through the workflow)."""
+    policy.check(actor, "form.publish", procedure)
     validate_definition(definition)
-    number = (procedure.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    return FormVersion.objects.create(procedure=procedure, number=number, definition=definition, status=FormVersion.Status.PUBLISHED,
-                                      published_at=timezone.now(), created_by=user, published_by=user)
+    with transaction.atomic():
+        number = (procedure.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        version = FormVersion(procedure=procedure, number=number, definition=definition, created_by=_staff_user(actor))
+        FORM_VERSION.apply(version, FormVersion.Status.PUBLISHED, by=SYSTEM if actor.is_system else STAFF)
+        version.published_at = timezone.now()
+        version.published_by = _staff_user(actor)
+        version.save()
+    return version
 
 
 # -- builder operations on the draft (staff, no code) ----------------------------------------------
-def add_step(procedure, step, *, request):
-    draft = ensure_draft(procedure, user=request.user)
-    definition = copy.deepcopy(draft.definition)
+def _current_definition(procedure, actor):
+    """What the next draft starts from: the draft, else the live version (checked before anything is made)."""
+    policy.check(actor, "form.edit", procedure)
+    draft = procedure.draft_version() or procedure.live_version()
+    return draft.definition if draft else {"schema": 1, "steps": [], "declaration": {}}
+
+
+def add_step(procedure, step, *, actor):
+    definition = copy.deepcopy(_current_definition(procedure, actor))
     definition.setdefault("steps", []).append(step)
-    return save_draft(procedure, definition, request=request)
+    return save_draft(procedure, definition, actor=actor)
 
 
-def add_field(procedure, step_id, field, *, request):
-    draft = ensure_draft(procedure, user=request.user)
-    definition = copy.deepcopy(draft.definition)
+def add_field(procedure, step_id, field, *, actor):
+    definition = copy.deepcopy(_current_definition(procedure, actor))
     for step in definition["steps"]:
         if step["id"] == step_id:
             step["fields"].append(field)
             break
     else:
         raise DefinitionError(_("No such step."))
-    return save_draft(procedure, definition, request=request)
+    return save_draft(procedure, definition, actor=actor)
 
 
-def replace_field(procedure, step_id, old_name, field, *, request):
+def replace_field(procedure, step_id, old_name, field, *, actor):
     """Change one question in the draft (it may also move to another step)."""
-    draft = ensure_draft(procedure, user=request.user)
-    definition = copy.deepcopy(draft.definition)
+    definition = copy.deepcopy(_current_definition(procedure, actor))
     for step in definition["steps"]:
         for index, existing in enumerate(step["fields"]):
             if existing["name"] == old_name:
@@ -116,24 +139,22 @@ def replace_field(procedure, step_id, old_name, field, *, request):
                 else:
                     step["fields"].pop(index)
                     next(s for s in definition["steps"] if s["id"] == step_id)["fields"].append(field)
-                return save_draft(procedure, definition, request=request, check=True)
+                return save_draft(procedure, definition, actor=actor, check=True)
     raise DefinitionError(_("No such question."))
 
 
-def remove(procedure, *, step_id, field_name=None, request):
-    draft = ensure_draft(procedure, user=request.user)
-    definition = copy.deepcopy(draft.definition)
+def remove(procedure, *, step_id, field_name=None, actor):
+    definition = copy.deepcopy(_current_definition(procedure, actor))
     if field_name:
         for step in definition["steps"]:
             step["fields"] = [f for f in step["fields"] if f["name"] != field_name]
     else:
         definition["steps"] = [s for s in definition["steps"] if s["id"] != step_id]
-    return save_draft(procedure, definition, request=request)
+    return save_draft(procedure, definition, actor=actor)
 
 
-def move(procedure, *, step_id, field_name=None, offset=1, request):
-    draft = ensure_draft(procedure, user=request.user)
-    definition = copy.deepcopy(draft.definition)
+def move(procedure, *, step_id, field_name=None, offset=1, actor):
+    definition = copy.deepcopy(_current_definition(procedure, actor))
     items = definition["steps"]
     key = "id"
     match = step_id
@@ -143,14 +164,13 @@ def move(procedure, *, step_id, field_name=None, offset=1, request):
     index = next((i for i, item in enumerate(items) if item[key] == match), None)
     if index is not None and 0 <= index + offset < len(items):
         items[index], items[index + offset] = items[index + offset], items[index]
-    return save_draft(procedure, definition, request=request)
+    return save_draft(procedure, definition, actor=actor)
 
 
-def set_declaration(procedure, declaration, *, request):
-    draft = ensure_draft(procedure, user=request.user)
-    definition = copy.deepcopy(draft.definition)
+def set_declaration(procedure, declaration, *, actor):
+    definition = copy.deepcopy(_current_definition(procedure, actor))
     definition["declaration"] = declaration
-    return save_draft(procedure, definition, request=request)
+    return save_draft(procedure, definition, actor=actor)
 
 
 # -- files -------------------------------------------------------------------------------------------
@@ -159,8 +179,9 @@ PROCEDURE_FIELDS = ("name", "summary", "eligibility", "requirements", "legal_bas
                     "life_events", "keywords")
 
 
-def export(procedure, version=None):
+def export(procedure, version=None, *, actor):
     """A procedure and one version of its form as a JSON document another installation can import."""
+    policy.check(actor, "procedure.read_staff", procedure)
     version = version or procedure.draft_version() or procedure.live_version()
     return {
         "format": EXPORT_FORMAT,
@@ -170,8 +191,9 @@ def export(procedure, version=None):
     }
 
 
-def import_form(procedure, raw, *, request):
+def import_form(procedure, raw, *, actor):
     """Load an exported file's form into this procedure's draft (never straight to live)."""
+    policy.check(actor, "form.import", procedure)
     try:
         document = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -180,7 +202,7 @@ def import_form(procedure, raw, *, request):
         raise DefinitionError(_("The file is not a Smart KOTO procedure export."))
     definition = (document.get("form") or {}).get("definition")
     validate_definition(definition)
-    draft = save_draft(procedure, definition, request=request)
-    audit.record("procedures.form_imported", request=request, target=draft, department_code=procedure.department.code,
+    draft = save_draft(procedure, definition, actor=actor)
+    audit.record("procedures.form_imported", actor=actor, target=draft, department_code=procedure.department.code,
                  detail={"version": draft.number, "source": tr(document["procedure"].get("name"))[:80]})
     return draft

@@ -16,6 +16,7 @@ from smartkoto.core.downloads import download, download_file
 from smartkoto.core.i18n import tr
 from smartkoto.core.steps import Steps
 from smartkoto.procedures import queries as procedures
+from smartkoto.procedures import formschema
 
 from .. import pdf, queries, services
 from ..forms import DeclarationForm, GuestLinkForm, RespondForm
@@ -28,7 +29,7 @@ def _crumbs(*extra):
 
 
 def _steps(application):
-    return Steps(s["id"] for s in procedures.steps(application.form_version.definition))
+    return Steps(s["id"] for s in formschema.steps(application.form_version.definition))
 
 
 def start(request, slug):
@@ -58,7 +59,7 @@ def step(request, public_id, step_id):
     if not application.is_draft:
         return redirect("applications:detail", application.public_id)
     definition = application.form_version.definition
-    current = procedures.step_by_id(definition, step_id)
+    current = formschema.step_by_id(definition, step_id)
     steps = _steps(application)
     if current is None or step_id not in steps:
         raise Http404
@@ -68,13 +69,13 @@ def step(request, public_id, step_id):
     if partial and not current.get("repeat"):
         answers[step_id] = {**(answers.get(step_id) or {}), **partial}
     returning = request.GET.get("return") == "check" or request.POST.get("return") == "check"
-    page = procedures.StepPage(current, answers=answers, profile=profile, existing_files=_existing_files(application, step_id))
+    page = formschema.StepPage(current, answers=answers, profile=profile, existing_files=_existing_files(application, step_id))
     if request.method == "POST":
         if request.POST.get("action") == "autosave" and not current.get("repeat"):
             raw = {f["name"]: request.POST.get(f["name"], "") for f in current["fields"] if f["type"] not in ("file", "checkbox")}
             services.autosave(application, step_id, raw, actor=request.actor)
             return JsonResponse({"saved": True})
-        page = procedures.StepPage(current, answers=application.answers, profile=profile, data=request.POST, files=request.FILES,
+        page = formschema.StepPage(current, answers=application.answers, profile=profile, data=request.POST, files=request.FILES,
                                    existing_files=_existing_files(application, step_id))
         if page.is_valid():
             try:
@@ -118,7 +119,7 @@ def check(request, public_id):
     live = procedures.live_version(application.procedure)
     return render(request, "applications/check.html", {
         "application": application, "procedure": application.procedure,
-        "summary": procedures.summary(application.form_version.definition, application.answers),
+        "summary": formschema.summary(application.form_version.definition, application.answers),
         "fee": procedures.fee_for(application.procedure, application.answers),
         "fee_timing": procedures.fee_timing(application.procedure),
         "newer_version": live is not None and live.pk != application.form_version_id,
@@ -210,7 +211,7 @@ def detail(request, public_id):
                 return redirect("applications:detail", application.public_id)
     return render(request, "applications/detail.html", {
         "application": application, "procedure": application.procedure, "events": events, "form": respond_form,
-        "summary": procedures.summary(application.form_version.definition, application.answers),
+        "summary": formschema.summary(application.form_version.definition, application.answers),
         "can_withdraw": queries.can_withdraw(application, actor=request.actor), "decided": application.decided_at is not None,
         "payment": queries.payment_status(application, actor=request.actor),
         "breadcrumbs": _crumbs({"label": _("My applications"), "url": reverse("applications:mine")}, {"label": application.reference}),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from smartkoto.core import audit, csvfile
 from smartkoto.core.downloads import download
 from smartkoto.procedures import queries as procedures
+from smartkoto.procedures import formschema
 
 from .. import pdf, queries, services
 from ..forms import AssignForm, FeeForm, MessageForm, NoteForm, TransitionForm
@@ -57,7 +58,7 @@ def _render_case(request, application, **forms):
     return render(request, "applications/staff/case.html", {
         "application": application, "procedure": application.procedure, "can_process": can_process,
         "can_note": policy.can(actor, "case.note", application),
-        "summary": procedures.summary(application.form_version.definition, application.answers),
+        "summary": formschema.summary(application.form_version.definition, application.answers),
         "events": application.events.select_related("actor").prefetch_related("attachments"),
         "attachments": application.attachments.all(),
         "audit_trail": queries.history(application, actor=actor),

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from smartkoto.core.i18n import tr
 from smartkoto.procedures import queries as procedures
+from smartkoto.procedures import formschema
 
 from .. import queries, services
 from ..forms import BundleChoiceForm, BundleDeclarationForm
@@ -51,9 +52,9 @@ def bundle_page(request, public_id, key):
     page_of = pages[steps.index(key)]
     returning = request.GET.get("return") == "check" or request.POST.get("return") == "check"
     answers = queries.page_answers(bundle, page_of)
-    page = procedures.StepPage(page_of.step, answers=answers, profile=request.actor.profile)
+    page = formschema.StepPage(page_of.step, answers=answers, profile=request.actor.profile)
     if request.method == "POST":
-        page = procedures.StepPage(page_of.step, answers=answers, profile=request.actor.profile, data=request.POST, files={})
+        page = formschema.StepPage(page_of.step, answers=answers, profile=request.actor.profile, data=request.POST, files={})
         if page.is_valid():
             problems = services.save_bundle_page(bundle, page_of, page.cleaned_answers(), actor=request.actor)
             for name, message in problems:

@@ -7,6 +7,7 @@ from django.urls import reverse
 from smartkoto.core.i18n import tr
 from smartkoto.core.steps import Steps
 from smartkoto.procedures import queries as procedures
+from smartkoto.procedures import formschema
 
 from .. import queries, services
 from .crumbs import crumbs
@@ -22,10 +23,10 @@ def render_step(request, entry, step_id, *, at_counter):
     namespace = "lifeevents_staff:entry" if at_counter else "lifeevents:pre_entry"
     answers = queries.entry_answers(entry, step)
     profile = queries.entry_profile(entry, actor=request.actor)
-    page = procedures.StepPage(step, answers=answers, profile=profile)
+    page = formschema.StepPage(step, answers=answers, profile=profile)
     returning = request.GET.get("return") == "check" or request.POST.get("return") == "check"
     if request.method == "POST":
-        page = procedures.StepPage(step, answers=answers, profile=profile, data=request.POST, files={})
+        page = formschema.StepPage(step, answers=answers, profile=profile, data=request.POST, files={})
         if page.is_valid():
             services.save_pre_entry_step(entry, step_id, page.cleaned_answers(), actor=request.actor, at_counter=at_counter)
             following = steps.next(step_id)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from smartkoto.core.downloads import download
 from smartkoto.core.i18n import tr
 from smartkoto.procedures import queries as procedures
+from smartkoto.procedures import formschema
 
 from .. import flow, pdf, queries, services
 from ..forms import BundleChoiceForm
@@ -35,7 +36,7 @@ def questions(request, code):
     if life_event is None:
         raise Http404
     step = flow.question_step(life_event)
-    page = procedures.StepPage(step, data=request.POST if request.method == "POST" else None)
+    page = formschema.StepPage(step, data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and page.is_valid():
         checklist = services.make_checklist(life_event, page.cleaned_answers(), actor=request.actor)
         return redirect("lifeevents:checklist", checklist.public_id)

@@ -23,7 +23,7 @@ CHILDCARE = P + ["名称*", "名称_カナ*", "種別", "住所*", "方書", "�
 CARE = P + ["介護サービス事業所名称*", "介護サービス事業所名称_カナ*", "実施サービス*", "住所*", "方書", "緯度", "経度", "電話番号*",
             "内線番号", "FAX番号", "法人番号", "法人の名称", "事業所番号", "利用可能曜日", "利用可能曜日特記事項", "定員", "URL", "備考"]
 
-# AED: the current layout is Koto's real 39-column header; the older one is the same content in the older frame.
+# AED: the current layout is a real ward's 39-column header; the older one is the same content in the older frame.
 AED_CURRENT = ["全国地方公共団体コード*", "ID*", "地方公共団体名", "名称*", "名称_カナ", "名称_英字"] + [
     c + ("*" if c == "所在地_連結表記" else "") for c in CURRENT_ADDRESS] + [
     "緯度", "経度", "高度の種別", "高度の値", "設置位置*", "電話番号", "内線番号", "連絡先メールアドレス", "連絡先FormURL",

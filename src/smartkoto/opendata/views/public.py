@@ -4,12 +4,13 @@ import json
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from smartkoto.core import downloads
 from smartkoto.core.i18n import tr
 from smartkoto.municipality import queries as municipality
 
@@ -59,7 +60,8 @@ def catalog(request):
     return render(request, "opendata/catalog.html", {
         "q": q, "page": page, "count": len(found), "total": len(all_published), "facet_groups": facet_groups,
         "query": query.urlencode(), "filtered": bool(q or any(filters.values())),
-        "departments": departments, "breadcrumbs": _crumbs()[:-1] + [{"label": _("Open data")}],
+        "departments": departments, "municipality_name": municipality.name(),
+        "breadcrumbs": _crumbs()[:-1] + [{"label": _("Open data")}],
     })
 
 
@@ -82,6 +84,7 @@ def dataset(request, name):
     department = municipality.department(ds.department_code)
     return render(request, "opendata/dataset.html", {
         "ds": ds, "department": department, "resources": list(ds.resources.all()), "license": ds.license_info(),
+        "municipality_name": municipality.name(),
         "frequency": dict(FREQUENCIES).get(ds.frequency, ds.frequency),
         "themes": [THEMES[t][0 if request.LANGUAGE_CODE == "ja" else 1] for t in ds.themes if t in THEMES],
         "standard": registry.get(ds.standard_id) if ds.standard_id else None,
@@ -162,11 +165,8 @@ def download(request, name, resource_id):
             suffix = "current"
         if text is None:
             raise Http404
-        response = HttpResponse(text.encode("utf-8"), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{ds.name}-{suffix}.csv"'
-        return response
-    response = FileResponse(version.file.open("rb"), content_type=version.media_type, as_attachment=True,
-                            filename=version.original_name)
+        return downloads.download(text.encode("utf-8"), f"{ds.name}-{suffix}.csv", "text/csv; charset=utf-8")
+    response = downloads.download_file(version.file.open("rb"), version.original_name, version.media_type)
     response["Digest"] = f"sha-256={_b64(version.sha256)}"
     return response
 

@@ -6,9 +6,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from smartkoto.core.i18n import tr
+from smartkoto.municipality import queries as municipality
 
 from .. import queries
 from ..lifeevents import LIFE_EVENTS
+from ..models import Channel
 
 
 def _crumbs(*extra):
@@ -21,6 +23,7 @@ def catalog(request):
     departments = queries.departments_with_procedures()
     return render(request, "procedures/catalog.html", {
         "results": results, "filters": filters, "departments": departments, "catalog_version": queries.catalog_version(),
+        "municipality_name": municipality.name(),
         "life_events": [(code, tr(label)) for code, label in LIFE_EVENTS.items()],
         "breadcrumbs": _crumbs()[:1] + [{"label": _("Procedures")}],
     })
@@ -41,8 +44,8 @@ def detail(request, slug):
 def online_share(request):
     share = queries.online_share()
     return render(request, "procedures/online_share.html", {
-        "share": share, "targets": queries.ONLINE_SHARE_TARGETS,
-        "by_channel": [(label, share.by_channel.get(value, 0)) for value, label in queries.Channel.choices],
+        "share": share, "targets": queries.ONLINE_SHARE_TARGETS, "municipality_name": municipality.name(),
+        "by_channel": [(label, share.by_channel.get(value, 0)) for value, label in Channel.choices],
         "offline_by_law": [p for p in queries.published() if p.law_keeps_offline],
         "breadcrumbs": [{"label": _("Home"), "url": reverse("core:home")}, {"label": _("Online-ready procedures")}],
     })

@@ -1,28 +1,28 @@
 """The low-code builder (取組9): department staff edit procedures and their forms without code.
 
-Only the owning department's case workers and managers, and DX administrators, may edit. Every change
-goes to the draft version; residents keep seeing the live version until the draft is published.
+Who may read and who may edit is `permissions.py`: pages are read (GET) by whoever may read the
+procedure; every change (POST) is checked by the policy and again by the service. Every change goes to
+the draft version; residents keep seeing the live version until the draft is published.
 """
 
 import json
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from smartkoto.core import downloads
 from smartkoto.core.i18n import tr
-from smartkoto.municipality.models import Department
+from smartkoto.municipality import queries as municipality
 
 from .. import queries, services
 from ..formschema import DefinitionError, StepPage, step_by_id, steps
 from ..forms import DeclarationForm, FieldForm, ImportForm, ProcedureForm, StepForm
 from ..models import FormVersion, Procedure
-
-EDIT_ROLES = ("case_worker", "department_manager", "dx_admin")
+from ..permissions import buildable_department_codes, policy
 
 
 def _crumbs(procedure=None, *extra):
@@ -32,27 +32,29 @@ def _crumbs(procedure=None, *extra):
     return crumbs + list(extra)
 
 
-def _editable(request, slug):
-    procedure = Procedure.objects.select_related("department").filter(slug=slug).first()
+def _procedure(request, slug, action="form.edit", read="procedure.read_staff"):
+    """The procedure for a builder page: read by whoever may `read` it; a POST must also be allowed `action`."""
+    procedure = queries.staff_procedure(slug, actor=request.actor, action=read)
     if procedure is None:
         raise Http404
-    if not queries.can_edit(request.user, procedure):
-        raise PermissionDenied
+    if request.method == "POST":
+        policy.check(request.actor, action, procedure)
     return procedure
 
 
-def _departments(user):
-    if user.has_staff_role("dx_admin"):
-        return Department.objects.order_by("code")
-    return Department.objects.filter(code__in=user.department_codes("case_worker", "department_manager")).order_by("code")
+def _departments(actor):
+    codes = buildable_department_codes(actor)
+    found = municipality.departments().order_by("code")
+    return found if codes is None else found.filter(code__in=codes)
 
 
 def procedure_list(request):
-    if not request.user.has_staff_role(*EDIT_ROLES):
-        raise PermissionDenied
-    procedures = queries.editable_by(request.user).prefetch_related("versions")
-    rows = [{"procedure": p, "live": p.live_version(), "draft": p.draft_version()} for p in procedures]
-    return render(request, "procedures/staff/list.html", {"rows": rows, "breadcrumbs": _crumbs()[:1] + [{"label": _("Procedures and forms")}]})
+    procedures = queries.for_staff(actor=request.actor).prefetch_related("versions")
+    rows = [{"procedure": p, "live": p.live_version(), "draft": p.draft_version(),
+             "can_edit": policy.can(request.actor, "form.edit", p)} for p in procedures]
+    return render(request, "procedures/staff/list.html", {
+        "rows": rows, "can_create": policy.can(request.actor, "procedure.create_somewhere"),
+        "breadcrumbs": _crumbs()[:1] + [{"label": _("Procedures and forms")}]})
 
 
 def _initial(procedure):
@@ -80,10 +82,12 @@ def _pair(data, key, easy=None):
 
 
 def procedure_edit(request, slug=None):
-    if not request.user.has_staff_role(*EDIT_ROLES):
-        raise PermissionDenied
-    procedure = _editable(request, slug) if slug else None
-    departments = _departments(request.user)
+    if slug:
+        procedure = _procedure(request, slug, "procedure.change")
+    else:
+        procedure = None
+        policy.check(request.actor, "procedure.create_somewhere" if request.method == "POST" else "builder.open")
+    departments = _departments(request.actor)
     initial = _initial(procedure) if procedure else {"channel": "online", "assurance_level": 1, "fee_kind": "none", "fee_amount": 0, "fee_timing": "at_submission", "processing_days": 7, "published": False}
     form = ProcedureForm(request.POST or None, initial=initial, departments=departments, editing=bool(procedure))
     if request.method == "POST" and form.is_valid():
@@ -102,18 +106,19 @@ def procedure_edit(request, slug=None):
             target.offline_legal_reason = _pair(data, "reason")
             for key in ("assurance_level", "fee_kind", "fee_amount", "fee_field", "fee_options", "fee_timing", "processing_days", "life_events", "keywords", "published"):
                 setattr(target, key, data[key])
-            services.save_procedure(target, request=request)
+            services.save_procedure(target, actor=request.actor)
             messages.success(request, _("The procedure was saved."))
             return redirect("procedures_staff:builder", target.slug)
     title = tr(procedure.name) if procedure else _("New procedure")
     return render(request, "procedures/staff/procedure_form.html", {
         "form": form, "procedure": procedure, "title": title,
+        "can_edit": policy.can(request.actor, "procedure.change", procedure) if procedure else policy.can(request.actor, "procedure.create_somewhere"),
         "breadcrumbs": _crumbs(procedure, {"label": _("Details") if procedure else _("New procedure")}),
     })
 
 
 def form_builder(request, slug):
-    procedure = _editable(request, slug)
+    procedure = _procedure(request, slug)
     draft = procedure.draft_version()
     live = procedure.live_version()
     step_form = StepForm(prefix="step")
@@ -137,21 +142,21 @@ def form_builder(request, slug):
                         step = {"id": data["step_id"], "title": {"ja": data["title_ja"], "en": data["title_en"]}, "fields": []}
                         if data["repeatable"]:
                             step["repeat"] = {"min": 1, "max": data.get("repeat_max") or 6}
-                        services.add_step(procedure, step, request=request)
+                        services.add_step(procedure, step, actor=request.actor)
                         messages.success(request, _("The step was added. Now add its questions."))
                         return redirect("procedures_staff:builder", slug)
             elif action == "declaration":
                 declaration_form = DeclarationForm(request.POST, prefix="decl")
                 if declaration_form.is_valid():
-                    services.set_declaration(procedure, {"ja": declaration_form.cleaned_data["declaration_ja"], "en": declaration_form.cleaned_data["declaration_en"]}, request=request)
+                    services.set_declaration(procedure, {"ja": declaration_form.cleaned_data["declaration_ja"], "en": declaration_form.cleaned_data["declaration_en"]}, actor=request.actor)
                     messages.success(request, _("The declaration was saved in the draft."))
                     return redirect("procedures_staff:builder", slug)
             elif action in ("remove_step", "remove_field", "up", "down"):
                 step_id, field_name = request.POST.get("step", ""), request.POST.get("field") or None
                 if action.startswith("remove"):
-                    services.remove(procedure, step_id=step_id, field_name=field_name if action == "remove_field" else None, request=request)
+                    services.remove(procedure, step_id=step_id, field_name=field_name if action == "remove_field" else None, actor=request.actor)
                 else:
-                    services.move(procedure, step_id=step_id, field_name=field_name, offset=-1 if action == "up" else 1, request=request)
+                    services.move(procedure, step_id=step_id, field_name=field_name, offset=-1 if action == "up" else 1, actor=request.actor)
                 return redirect("procedures_staff:builder", slug)
         except DefinitionError as exc:
             problem = str(exc)
@@ -160,14 +165,14 @@ def form_builder(request, slug):
     return render(request, "procedures/staff/builder.html", {
         "procedure": procedure, "draft": draft, "live": live, "definition": shown.definition if shown else {"steps": []},
         "step_form": step_form, "declaration_form": declaration_form, "import_form": import_form, "problem": problem,
-        "form": step_form if step_form.is_bound else declaration_form,
+        "form": step_form if step_form.is_bound else declaration_form, "can_edit": policy.can(request.actor, "form.edit", procedure),
         "breadcrumbs": _crumbs(procedure)[:-1] + [{"label": tr(procedure.name)}],
     })
 
 
 def field_add(request, slug):
     """Add a question to the draft, or change one (?field=<name>)."""
-    procedure = _editable(request, slug)
+    procedure = _procedure(request, slug)
     draft = procedure.draft_version() or procedure.live_version()
     definition = draft.definition if draft else {"steps": []}
     if not definition.get("steps"):
@@ -187,9 +192,9 @@ def field_add(request, slug):
         else:
             try:
                 if existing:
-                    services.replace_field(procedure, form.cleaned_data["step"], editing, form.to_field(), request=request)
+                    services.replace_field(procedure, form.cleaned_data["step"], editing, form.to_field(), actor=request.actor)
                 else:
-                    services.add_field(procedure, form.cleaned_data["step"], form.to_field(), request=request)
+                    services.add_field(procedure, form.cleaned_data["step"], form.to_field(), actor=request.actor)
             except DefinitionError as exc:
                 form.add_error(None, str(exc))
             else:
@@ -203,8 +208,8 @@ def field_add(request, slug):
 
 
 def preview(request, slug):
-    """The draft as a resident sees it, one step per page. Nothing is saved."""
-    procedure = _editable(request, slug)
+    """The draft as a resident sees it, one step per page. Nothing is saved (answers stay in the session)."""
+    procedure = _procedure(request, slug, "procedure.read_staff")
     version = procedure.draft_version() or procedure.live_version()
     if version is None or not steps(version.definition):
         messages.error(request, _("The form has no steps yet."))
@@ -234,9 +239,9 @@ def preview(request, slug):
 
 @require_POST
 def publish(request, slug):
-    procedure = _editable(request, slug)
+    procedure = _procedure(request, slug, "form.publish")
     try:
-        version = services.publish(procedure, request=request)
+        version = services.publish(procedure, actor=request.actor)
     except DefinitionError as exc:
         messages.error(request, _("The draft cannot be published: %(reason)s") % {"reason": exc})
     else:
@@ -245,7 +250,7 @@ def publish(request, slug):
 
 
 def versions(request, slug):
-    procedure = _editable(request, slug)
+    procedure = _procedure(request, slug, read="version.read")
     return render(request, "procedures/staff/versions.html", {
         "procedure": procedure, "versions": procedure.versions.order_by("-number"), "live": procedure.live_version(),
         "breadcrumbs": _crumbs(procedure, {"label": _("Versions")}),
@@ -253,9 +258,7 @@ def versions(request, slug):
 
 
 def version_detail(request, slug, number):
-    procedure = Procedure.objects.select_related("department").filter(slug=slug).first()
-    if procedure is None or not (queries.can_edit(request.user, procedure) or request.user.has_staff_role(department=procedure.department.code)):
-        raise Http404
+    procedure = _procedure(request, slug, read="version.read")
     version = FormVersion.objects.filter(procedure=procedure, number=number).first()
     if version is None:
         raise Http404
@@ -266,20 +269,18 @@ def version_detail(request, slug, number):
 
 
 def export(request, slug):
-    procedure = _editable(request, slug)
-    body = json.dumps(services.export(procedure), ensure_ascii=False, indent=2)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{procedure.slug}.json"'
-    return response
+    procedure = _procedure(request, slug)
+    body = json.dumps(services.export(procedure, actor=request.actor), ensure_ascii=False, indent=2)
+    return downloads.download(body, f"{procedure.slug}.json", "application/json; charset=utf-8")
 
 
 @require_POST
 def import_file(request, slug):
-    procedure = _editable(request, slug)
+    procedure = _procedure(request, slug, "form.import")
     form = ImportForm(request.POST, request.FILES, prefix="import")
     if form.is_valid():
         try:
-            services.import_form(procedure, form.cleaned_data["file"].read(), request=request)
+            services.import_form(procedure, form.cleaned_data["file"].read(), actor=request.actor)
         except DefinitionError as exc:
             messages.error(request, _("The file was not imported: %(reason)s") % {"reason": exc})
         else:

@@ -3,7 +3,8 @@ or a systemd timer, e.g. hourly); each refresh is validated, loaded and audited 
 
 from django.core.management.base import BaseCommand
 
-from smartkoto.opendata import live
+from smartkoto.core.actor import Actor
+from smartkoto.opendata import services
 from smartkoto.opendata.models import Resource
 
 
@@ -11,8 +12,9 @@ class Command(BaseCommand):
     help = "Refresh the platform's own live open datasets (procedures, counter congestion, open data list)."
 
     def handle(self, *args, **options):
+        actor = Actor.system("opendata_refresh_live")
         for resource in Resource.objects.exclude(live_source="").select_related("dataset"):
-            version = live.refresh(resource, run_now=True)
+            version = services.refresh_live(resource, actor=actor, run_now=True)
             if version is None:
                 self.stdout.write(f"{resource.dataset.name}: source not available, unchanged")
             else:
