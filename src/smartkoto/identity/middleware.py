@@ -33,7 +33,12 @@ class StaffAreaMiddleware:
             if not user.is_authenticated:
                 return redirect(reverse("identity:staff_sign_in") + "?next=" + request.get_full_path())
             if user.kind != "staff" or not request.session.get("mfa_verified"):
-                raise PermissionDenied
+                # Raised before any view runs, so RefusalMiddleware does not see it: audit it here.
+                from smartkoto.core.permissions import record_refusal
+
+                refusal = PermissionDenied("identity.staff_area")
+                record_refusal(refusal, request=request)
+                raise refusal
         return self.get_response(request)
 
 
