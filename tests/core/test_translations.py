@@ -151,7 +151,7 @@ catalog_pending = pytest.mark.xfail(not CORE_CATALOG.exists(), reason="core cata
     ("/privacy/", "個人情報"),
     ("/staff/sign-in/", "職員"),
 ])
-def test_japanese_pages_are_translated(client, path, expected):
+def test_japanese_pages_are_translated(client, koto, path, expected):  # the name comes from the profile (koto)
     html = client.get(path).content.decode()
     assert expected in html
     assert 'lang="ja"' in html

@@ -10,7 +10,8 @@ until a profile has been entered.
 
 from .i18n import tr
 
-EMPTY = {"code": "", "name": {}, "service_name": {}, "address": {}, "postal_code": "", "phone": "", "website": ""}
+EMPTY = {"code": "", "name": {}, "service_name": {}, "address": {}, "postal_code": "", "phone": "", "website": "",
+         "opening_hours": {}}
 _source = None
 
 
@@ -29,6 +30,17 @@ def profile():
 def name(language=None):
     value = profile()["name"]
     return tr(value, language) if value else ""
+
+
+def for_pages(language=None):
+    """The profile as texts in `language` (current by default), for page headers and footers."""
+    found = profile()
+    return {
+        "code": found["code"], "name": tr(found["name"], language), "service_name": tr(found["service_name"], language),
+        "address": tr(found["address"], language), "postal_code": found["postal_code"], "phone": found["phone"],
+        "phone_link": "".join(ch for ch in found["phone"] if ch.isdigit() or ch == "+"), "website": found["website"],
+        "opening_hours": tr(found["opening_hours"], language),
+    }
 
 
 def service_name(language=None):
