@@ -81,3 +81,9 @@ def test_navigation_shows_the_audit_log_and_settings_by_policy(client, make_staf
     staff_login(client, _staff(make_staff, Role.CASE_WORKER, username="cw"))
     text = client.get("/en/staff/").content.decode()
     assert "/en/staff/audit/" not in text and "/en/staff/outbox/" not in text
+
+
+def test_a_dx_admin_without_django_flags_manages_accounts_by_role(client, koto, make_staff, staff_login):
+    staff_login(client, _staff(make_staff, Role.DX_ADMIN, username="dx"))  # not is_staff, not is_superuser
+    assert client.get("/en/staff/admin/identity/serviceaccount/").status_code == 200
+    assert client.get("/en/staff/admin/identity/user/").status_code == 200
