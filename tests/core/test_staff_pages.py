@@ -87,3 +87,10 @@ def test_a_dx_admin_without_django_flags_manages_accounts_by_role(client, koto, 
     staff_login(client, _staff(make_staff, Role.DX_ADMIN, username="dx"))  # not is_staff, not is_superuser
     assert client.get("/en/staff/admin/identity/serviceaccount/").status_code == 200
     assert client.get("/en/staff/admin/identity/user/").status_code == 200
+
+
+def test_a_dx_admin_without_django_flags_changes_municipality_data_by_role(client, koto, make_staff, staff_login):
+    staff_login(client, _staff(make_staff, Role.DX_ADMIN, username="dx"))
+    department = Department.objects.get(code="kumin")
+    assert client.get(f"/en/staff/admin/municipality/department/{department.pk}/change/").status_code == 200
+    assert client.get("/en/staff/admin/municipality/calendarexception/add/").status_code == 200

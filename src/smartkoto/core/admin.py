@@ -3,6 +3,29 @@ from django.contrib import admin
 from .fields import TranslatedTextField
 
 
+class PolicyAdmin:
+    """Mix into a ModelAdmin (first): view permission is `policy`'s `read_action`, add/change/delete its
+    `write_action`, so the staff member's role decides, not Django's permission flags."""
+
+    policy = None
+    read_action = write_action = ""
+
+    def has_module_permission(self, request):
+        return self.policy.can(request.actor, self.read_action)
+
+    def has_view_permission(self, request, obj=None):
+        return self.policy.can(request.actor, self.read_action)
+
+    def has_add_permission(self, request, *args):
+        return self.policy.can(request.actor, self.write_action)
+
+    def has_change_permission(self, request, obj=None):
+        return self.policy.can(request.actor, self.write_action)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.policy.can(request.actor, self.write_action)
+
+
 class TranslatedAdmin(admin.ModelAdmin):
     """Translated JSON fields get one input per language instead of raw JSON."""
 

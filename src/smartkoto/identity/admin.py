@@ -5,29 +5,14 @@ Django's `is_superuser`/permission flags."""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from smartkoto.core.admin import PolicyAdmin as BasePolicyAdmin
+
 from .models import ServiceAccount, StaffMembership, User
 from .permissions import policy
 
 
-class PolicyAdmin:
-    """Model admin whose view/add/change/delete permissions are one rule of identity's policy."""
-
-    read_action = write_action = ""
-
-    def has_module_permission(self, request):
-        return policy.can(request.actor, self.read_action)
-
-    def has_view_permission(self, request, obj=None):
-        return policy.can(request.actor, self.read_action)
-
-    def has_add_permission(self, request, *args):
-        return policy.can(request.actor, self.write_action)
-
-    def has_change_permission(self, request, obj=None):
-        return policy.can(request.actor, self.write_action)
-
-    def has_delete_permission(self, request, obj=None):
-        return policy.can(request.actor, self.write_action)
+class PolicyAdmin(BasePolicyAdmin):
+    policy = policy
 
 
 class MembershipInline(PolicyAdmin, admin.TabularInline):
