@@ -52,10 +52,9 @@ class ServiceTokenMiddleware:
         request.service_account = None
         header = request.headers.get("Authorization", "")
         if header.startswith("Bearer skt_"):
-            from .models import ServiceAccount
+            from .queries import service_account_for_token
 
-            account = ServiceAccount.objects.filter(token_hash=ServiceAccount.hash_token(header[7:].strip()), revoked_at=None).first()
-            request.service_account = account
+            request.service_account = service_account_for_token(header[7:].strip())
         return self.get_response(request)
 
 
