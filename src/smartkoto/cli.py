@@ -30,6 +30,18 @@ def _setup():
         sys.exit(2)
 
 
+def refuse_misconfiguration():
+    """Stop at startup, naming the problem, when a startup check fails (e.g. identity.E001: the configured
+    sign-in provider is unknown) instead of failing on the first request."""
+    from django.core.checks import run_checks
+
+    serious = [message for message in run_checks(tags=["smartkoto"]) if message.is_serious()]
+    if serious:
+        for message in serious:
+            print(f"{message.id}: {message.msg}" + (f" {message.hint}" if message.hint else ""), file=sys.stderr)
+        sys.exit(2)
+
+
 def _migrate():
     from django.core.management import call_command
 
@@ -49,6 +61,7 @@ def cmd_demo(args):
 def cmd_run(args):
     os.environ.setdefault("SMARTKOTO_BASE_URL", f"http://127.0.0.1:{args.port}")
     _setup()
+    refuse_misconfiguration()
     _migrate()
     from smartkoto import demo
 
@@ -103,11 +116,13 @@ def _serve(host, port, threads):
 
 def cmd_serve(args):
     _setup()
+    refuse_misconfiguration()
     _serve(args.host, args.port, args.threads)
 
 
 def cmd_worker(args):
     _setup()
+    refuse_misconfiguration()
     from smartkoto.core import worker
 
     worker.run()
@@ -134,9 +149,9 @@ def cmd_totp(args):
         sys.exit(2)
     import pyotp
 
-    from smartkoto.identity.models import TOTPDevice
+    from smartkoto.identity.queries import totp_device
 
-    device = TOTPDevice.objects.filter(user__username=args.username).first()
+    device = totp_device(args.username)
     if device is None:
         print(f"No authenticator for {args.username}.", file=sys.stderr)
         sys.exit(1)

@@ -5,7 +5,7 @@ import importlib
 from django.apps import apps
 
 from smartkoto.core import audit
-from smartkoto.core.models import AuditRecord
+from smartkoto.core.actor import Actor
 
 
 def loaders():
@@ -24,11 +24,11 @@ def loaders():
 
 def load(force=False):
     """Returns the app labels loaded, or [] when demo data was loaded before."""
-    if not force and AuditRecord.objects.filter(action="demo.loaded").exists():
+    if not force and audit.demo_loaded():
         return []
     done = []
     for label, load_app in loaders():
         load_app()
         done.append(label)
-    audit.record("demo.loaded", actor_kind="system", detail={"apps": done})
+    audit.record("demo.loaded", actor=Actor.system("demo"), detail={"apps": done})
     return done

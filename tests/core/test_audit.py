@@ -8,6 +8,7 @@ from django.db import DatabaseError, close_old_connections, connection, transact
 
 from smartkoto.core import audit
 from smartkoto.core.models import AuditChainHead, AuditRecord
+from smartkoto.core.roles import Role
 
 
 def write(n, action="test.event"):
@@ -181,7 +182,7 @@ def test_parallel_appends_after_existing_records_keep_the_chain_valid():
 
 # -- the auditors' search page ------------------------------------------------------------------------
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", ["auditor", "dx_admin"])
+@pytest.mark.parametrize("role", [Role.AUDITOR, Role.DX_ADMIN])
 def test_auditors_and_dx_admins_can_search_the_log(client, make_staff, staff_login, role):
     staff_login(client, make_staff(username=f"u-{role}", department="dx", role=role))
     audit.record("identity.resident_sign_in", actor_kind="system", target_type="identity.residentprofile", target_id="42")
@@ -200,7 +201,7 @@ def test_auditors_and_dx_admins_can_search_the_log(client, make_staff, staff_log
 
 @pytest.mark.django_db
 def test_audit_page_reports_a_broken_chain(client, make_staff, staff_login):
-    staff_login(client, make_staff(username="aud", department="dx", role="auditor"))
+    staff_login(client, make_staff(username="aud", department="dx", role=Role.AUDITOR))
     write(3)
     unguarded_sql("UPDATE core_auditrecord SET action = %s WHERE sequence = 2", ["test.x"])
     text = client.get("/en/staff/audit/", {"verify": "1"}).content.decode()
@@ -209,6 +210,6 @@ def test_audit_page_reports_a_broken_chain(client, make_staff, staff_login):
 
 @pytest.mark.django_db
 def test_case_worker_cannot_open_the_audit_log(client, make_staff, staff_login):
-    staff_login(client, make_staff(username="cw", department="kumin", role="case_worker"))
+    staff_login(client, make_staff(username="cw", department="kumin", role=Role.CASE_WORKER))
     assert client.get("/staff/audit/").status_code == 403
     assert not AuditRecord.objects.filter(action="audit.search").exists()

@@ -9,6 +9,7 @@ import polib
 import pytest
 
 import smartkoto
+from smartkoto.core.roles import Role
 
 PACKAGE = Path(smartkoto.__file__).resolve().parent
 CATALOGS = sorted(PACKAGE.glob("*/locale/ja/LC_MESSAGES/django.po"))
@@ -86,7 +87,7 @@ def japanese_in(html, allowed=()):
 
 @pytest.fixture
 def staff_in_english(client, make_staff, staff_login):
-    user = make_staff(username="dx-english", department="dx", role=["dx_admin", "auditor"])
+    user = make_staff(username="dx-english", department="dx", role=[Role.DX_ADMIN, Role.AUDITOR])
     user.last_name, user.first_name = "Koto", "Staff"
     user.save()
     return staff_login(client, user)
@@ -150,7 +151,7 @@ catalog_pending = pytest.mark.xfail(not CORE_CATALOG.exists(), reason="core cata
     ("/privacy/", "個人情報"),
     ("/staff/sign-in/", "職員"),
 ])
-def test_japanese_pages_are_translated(client, path, expected):
+def test_japanese_pages_are_translated(client, koto, path, expected):  # the name comes from the profile (koto)
     html = client.get(path).content.decode()
     assert expected in html
     assert 'lang="ja"' in html

@@ -129,5 +129,42 @@ def trail(target, limit=50):
     return AuditRecord.objects.filter(target_type=target_type, target_id=str(target.pk)).order_by("-sequence")[:limit]
 
 
+SEARCH_FILTERS = ("action", "actor", "target", "department", "date_from", "date_to")
+
+
+def search(filters, *, actor):
+    """Audit records matching `filters` (the keys of SEARCH_FILTERS), newest first, for auditors and DX
+    administrators (core.policy "audit_log.read"); the search itself is recorded."""
+    from django.utils.dateparse import parse_date
+
+    from .policy import policy
+
+    policy.check(actor, "audit_log.read")
+    filters = {key: (filters.get(key) or "").strip() for key in SEARCH_FILTERS}
+    records = AuditRecord.objects.order_by("-sequence")
+    if filters["action"]:
+        records = records.filter(action__icontains=filters["action"])
+    if filters["actor"]:
+        records = records.filter(actor_label__icontains=filters["actor"])
+    if filters["target"]:
+        records = records.filter(target_id=filters["target"]) | records.filter(target_type__icontains=filters["target"])
+    if filters["department"]:
+        records = records.filter(department_code=filters["department"])
+    if date_from := parse_date(filters["date_from"]):
+        records = records.filter(occurred_at__date__gte=date_from)
+    if date_to := parse_date(filters["date_to"]):
+        records = records.filter(occurred_at__date__lte=date_to)
+    record("audit.search", actor=actor, detail={k: v for k, v in filters.items() if v})
+    return records
+
+
+def verify(*, actor):
+    """verify_chain() for the audit log page (same rule as reading it)."""
+    from .policy import policy
+
+    policy.check(actor, "audit_log.read")
+    return verify_chain()
+
+
 def demo_loaded():
     return AuditRecord.objects.filter(action="demo.loaded").exists()

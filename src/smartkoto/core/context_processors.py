@@ -2,11 +2,13 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language
 
-from . import navigation
+from django.utils.functional import SimpleLazyObject
+
+from . import navigation, site as municipality_site
 
 
 def site(request):
-    """Values every page needs: the other-language link and the ward's display name."""
+    """Values every page needs: the other-language link and the municipality's name and contact details."""
     current = get_language() or settings.LANGUAGE_CODE
     alternates = []
     for code, name in settings.LANGUAGES:
@@ -16,6 +18,7 @@ def site(request):
         "alternate_languages": alternates,
         "current_language": current,
         "is_staff_area": "/staff/" in request.path,
+        "municipality": SimpleLazyObject(municipality_site.for_pages),
         "nav_public": navigation.items("public", request),
         "nav_staff": navigation.items("staff", request),
         "nav_footer": navigation.items("footer", request),

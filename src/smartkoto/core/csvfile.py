@@ -4,6 +4,7 @@ leading apostrophe (OWASP "CSV injection")."""
 
 import csv
 import io
+from decimal import Decimal
 
 from .downloads import download
 
@@ -16,7 +17,7 @@ def safe_cell(value):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float, Decimal)):  # a number is never a formula (refunds are negative)
         return value
     text = str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text

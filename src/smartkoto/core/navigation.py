@@ -2,8 +2,11 @@
 shared layout to appear in the menu.
 
     navigation.register("public", "procedures:catalog", _("Procedures"), order=10)
-    navigation.register("staff", "applications_staff:inbox", _("Cases"), order=10,
-                        visible=lambda user: user.has_staff_role())
+    navigation.register("staff", "core_staff:audit_log", _("Audit log"), order=90,
+                        visible=lambda user: user.is_authenticated and policy.can(Actor.for_user(user), "audit_log.read"))
+
+`visible` receives the signed-in user (other apps' entries still expect one); ask the app's policy with
+`Actor.for_user(user)` rather than restating a rule.
     navigation.register("footer", "procedures:online_share", _("Online-ready procedures"), order=10)
 """
 

@@ -19,12 +19,15 @@ def register_paths(paths, schemas=None, tags=None):
 
 
 def document():
+    from . import site
+
+    serves = site.service_name("en") or site.name("en") or "the municipality's online services"
     return {
         "openapi": "3.0.3",
         "info": {
             "title": "Smart KOTO API",
             "version": "1",
-            "description": "Public and service-account APIs of the Koto City online services. "
+            "description": f"Public and service-account APIs of {serves}. "
             "Service accounts send `Authorization: Bearer <token>`.",
             "license": {"name": "MIT"},
         },

@@ -18,8 +18,15 @@ def register_fonts():
             pdfmetrics.registerFont(UnicodeCIDFont(name))
 
 
-def new_canvas(title, pagesize=A4, author="江東区 Smart KOTO", subject=""):
-    """A compressed canvas with the fonts ready. Returns (buffer, canvas); call canvas.save(), then buffer.getvalue()."""
+def new_canvas(title, pagesize=A4, author=None, subject=""):
+    """A compressed canvas with the fonts ready. Returns (buffer, canvas); call canvas.save(), then buffer.getvalue().
+
+    The author is the municipality's service name (its profile) unless given.
+    """
+    from . import site
+
+    if author is None:
+        author = site.service_name("ja") or site.name("ja")
     register_fonts()
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=pagesize, pageCompression=1)

@@ -9,7 +9,7 @@ import hashlib
 
 from django.utils import timezone
 
-from smartkoto.municipality.models import Department
+from smartkoto.municipality import queries as municipality
 
 from .devprovider.residents import SAMPLE_RESIDENTS
 from .models import AssuranceLevel, ResidentProfile, Role, StaffMembership, TOTPDevice, User
@@ -43,7 +43,7 @@ def load():
         user.set_password(DEMO_PASSWORD)
         user.save()
         for code, role in memberships:
-            StaffMembership.objects.get_or_create(user=user, department=Department.objects.get(code=code), role=role)
+            StaffMembership.objects.get_or_create(user=user, department=municipality.department(code), role=role)
         TOTPDevice.objects.update_or_create(user=user, defaults={"secret": demo_totp_secret(username), "confirmed_at": timezone.now()})
     for person in SAMPLE_RESIDENTS:
         if ResidentProfile.objects.filter(provider="development", subject=person["sub"]).exists():

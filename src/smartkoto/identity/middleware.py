@@ -33,7 +33,12 @@ class StaffAreaMiddleware:
             if not user.is_authenticated:
                 return redirect(reverse("identity:staff_sign_in") + "?next=" + request.get_full_path())
             if user.kind != "staff" or not request.session.get("mfa_verified"):
-                raise PermissionDenied
+                # Raised before any view runs, so RefusalMiddleware does not see it: audit it here.
+                from smartkoto.core.permissions import record_refusal
+
+                refusal = PermissionDenied("identity.staff_area")
+                record_refusal(refusal, request=request)
+                raise refusal
         return self.get_response(request)
 
 
@@ -47,10 +52,9 @@ class ServiceTokenMiddleware:
         request.service_account = None
         header = request.headers.get("Authorization", "")
         if header.startswith("Bearer skt_"):
-            from .models import ServiceAccount
+            from .queries import service_account_for_token
 
-            account = ServiceAccount.objects.filter(token_hash=ServiceAccount.hash_token(header[7:].strip()), revoked_at=None).first()
-            request.service_account = account
+            request.service_account = service_account_for_token(header[7:].strip())
         return self.get_response(request)
 
 

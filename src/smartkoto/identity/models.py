@@ -40,6 +40,10 @@ class User(AbstractUser):
         """True when this staff member holds any of `roles` (in `department`, if given).
 
         DX administrators and auditors hold their role across all departments.
+
+        Deprecated (issue 10): use `request.actor.has_role(...)` (strict per department) and the apps'
+        policies. Kept only while other apps still call it; identity, notifications, municipality and
+        core no longer do.
         """
         if not self.is_authenticated or self.kind != self.Kind.STAFF or not self.is_active:
             return False
@@ -58,6 +62,7 @@ class User(AbstractUser):
         return {(Role(role), code) for role, code in self.memberships.values_list("role", "department__code")}
 
     def department_codes(self, *roles):
+        """Deprecated (issue 10): use `actor.department_codes(...)`. Kept while other apps still call it."""
         memberships = self.memberships.all()
         if roles:
             memberships = memberships.filter(role__in=roles)

@@ -28,6 +28,11 @@ def staff_in_department(department_code, *roles):
     return members.distinct().order_by("username")
 
 
+def staff_member_by_id(user_id):
+    """An active staff member by primary key (the staff sign-in's pending user), or None."""
+    return User.objects.filter(pk=user_id, kind=User.Kind.STAFF, is_active=True).first()
+
+
 def totp_device(username):
     return TOTPDevice.objects.filter(user__username=username, user__kind=User.Kind.STAFF).first()
 

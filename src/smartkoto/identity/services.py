@@ -1,5 +1,10 @@
 """What can happen to identities: residents sign in (card or email link), staff sign in with a password
-and a TOTP code, residents keep their contact details. Every step is audited."""
+and a TOTP code, residents keep their contact details. Every step is audited.
+
+Every public function takes `actor=` (core.actor.Actor), never an HTTP request: what a sign-in needs of the
+request (client address for throttling, request id for the audit log) is on the actor. Signing the user
+into the session (`django.contrib.auth.login`) is the view's one HTTP step after a service returned the user.
+"""
 
 import hashlib
 import secrets
@@ -7,7 +12,6 @@ from datetime import timedelta
 
 import pyotp
 from django.conf import settings
-from django.contrib.auth import login
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
@@ -15,18 +19,28 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartkoto.core import audit
+from smartkoto.core.actor import ANONYMOUS, Actor
+from smartkoto.core.i18n import tr
+from smartkoto.municipality import queries as municipality
 
 from .models import AssuranceLevel, EmailSignInLink, ResidentProfile, TOTPDevice, User
+from .permissions import policy
 from .providers.base import VerifiedIdentity
 
 EMAIL_LINK_MINUTES = 30
-TOTP_ISSUER = "Smart KOTO"
+TOTP_ISSUER = "Smart KOTO"  # the platform's name, as staff see it in their authenticator app
 
 
 # -- residents ------------------------------------------------------------------------------------
+def _signed_in(user, actor):
+    """The actor the audit log records for `user` who has just proved who they are."""
+    return Actor.for_user(user, request_id=actor.request_id, client_address=actor.client_address,
+                          session=actor.session, language=actor.language)
+
+
 @transaction.atomic
-def sign_in_resident(request, identity: VerifiedIdentity):
-    """Create or refresh the resident behind `identity` and sign them in.
+def sign_in_resident(identity: VerifiedIdentity, *, actor):
+    """Create or refresh the resident behind `identity`; returns the user for the view to sign in.
 
     The basic facts are replaced by what the provider verified just now; contact details are kept.
     """
@@ -50,8 +64,7 @@ def sign_in_resident(request, identity: VerifiedIdentity):
         profile.facts_source = identity.provider
         profile.facts_verified_at = timezone.now()
     profile.save()
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    audit.record("identity.resident_sign_in", request=request, user=user, target=profile,
+    audit.record("identity.resident_sign_in", actor=_signed_in(user, actor), target=profile,
                  detail={"provider": identity.provider, "assurance_level": profile.assurance_level, "new": created})
     return user
 
@@ -64,16 +77,20 @@ class TooManyLinks(Exception):
     """More sign-in links were asked for, for this address or from this client, than allowed per hour."""
 
 
-def send_email_sign_in_link(request, email, build_url):
+def _service_name():
+    return tr(municipality.profile()["service_name"]) or tr(municipality.profile()["name"])
+
+
+def send_email_sign_in_link(email, build_url, *, actor):
     """Email a one-time sign-in link. Says nothing about whether the address is known.
 
     Limited per email address and per client address, so the form cannot be used to flood a mailbox.
     """
     limit = settings.EMAIL_LINKS_PER_HOUR
-    keys = [f"emaillink:to:{_hash(email.lower())}", f"emaillink:ip:{audit.client_ip(request)}"]
+    keys = [f"emaillink:to:{_hash(email.lower())}", f"emaillink:ip:{actor.client_address}"]
     limits = [limit, limit * 10]
     if any((cache.get(key) or 0) >= key_limit for key, key_limit in zip(keys, limits)):
-        audit.record("identity.email_link_throttled", request=request)
+        audit.record("identity.email_link_throttled", actor=actor)
         raise TooManyLinks
     for key in keys:
         cache.add(key, 0, 3600)
@@ -86,25 +103,26 @@ def send_email_sign_in_link(request, email, build_url):
                                    expires_at=timezone.now() + timedelta(minutes=EMAIL_LINK_MINUTES))
     link = build_url(token)
     send_mail(
-        _("Your sign-in link for Koto City online services"),
+        _("Your sign-in link for %(service)s") % {"service": _service_name()},
         _("Open this link within %(minutes)s minutes to sign in:\n\n%(link)s\n\n"
           "If you did not ask for it, you can ignore this email.") % {"minutes": EMAIL_LINK_MINUTES, "link": link},
         None, [email],
     )
-    audit.record("identity.email_link_sent", request=request, detail={"email_domain": email.split("@")[-1]})
+    audit.record("identity.email_link_sent", actor=actor, detail={"email_domain": email.split("@")[-1]})
 
 
 @transaction.atomic
-def complete_email_sign_in(request, token):
-    """Use a sign-in link once. Returns the user, or None if the link is unknown, used or expired."""
+def complete_email_sign_in(token, *, actor):
+    """Use a sign-in link once. Returns the user (for the view to sign in), or None if the link is
+    unknown, used or expired."""
     link = EmailSignInLink.objects.select_for_update().filter(token_hash=_hash(token)).first()
     if link is None or link.used_at is not None or link.expires_at < timezone.now():
-        audit.record("identity.email_link_refused", request=request)
+        audit.record("identity.email_link_refused", actor=actor)
         return None
     link.used_at = timezone.now()
     link.save(update_fields=["used_at"])
     identity = VerifiedIdentity(provider="email", subject=link.email, assurance_level=AssuranceLevel.EMAIL)
-    user = sign_in_resident(request, identity)
+    user = sign_in_resident(identity, actor=actor)
     profile = user.profile
     if not profile.email:
         profile.email = link.email
@@ -112,15 +130,29 @@ def complete_email_sign_in(request, token):
     return user
 
 
-def update_contact(request, profile, *, email, phone, preferred_language):
+def update_contact(*, actor, email, phone, preferred_language):
+    """The signed-in resident's own contact details."""
+    profile = actor.profile
+    policy.check(actor, "profile.update", profile)
     profile.email, profile.phone, profile.preferred_language = email, phone, preferred_language
     profile.save(update_fields=["email", "phone", "preferred_language"])
-    audit.record("identity.contact_updated", request=request, target=profile)
+    audit.record("identity.contact_updated", actor=actor, target=profile)
+    return profile
+
+
+def record_sign_in_refused(reason, *, actor):
+    audit.record("identity.sign_in_refused", actor=actor, detail={"reason": reason})
+
+
+def record_sign_out(*, actor):
+    """Audit a sign-out (the view then ends the session)."""
+    if actor.user is not None:
+        audit.record("identity.sign_out", actor=actor)
 
 
 # -- staff ----------------------------------------------------------------------------------------
-def _throttle_keys(username, request):
-    return [f"stafflogin:user:{username.lower()}", f"stafflogin:ip:{audit.client_ip(request)}"]
+def _throttle_keys(username, actor):
+    return [f"stafflogin:user:{username.lower()}", f"stafflogin:ip:{actor.client_address}"]
 
 
 def _throttle_limits():
@@ -128,56 +160,65 @@ def _throttle_limits():
             getattr(settings, "STAFF_LOGIN_MAX_FAILURES_PER_ADDRESS", settings.STAFF_LOGIN_MAX_FAILURES * 10)]
 
 
-def staff_login_locked(username, request):
-    return any((cache.get(key) or 0) >= limit for key, limit in zip(_throttle_keys(username, request), _throttle_limits()))
+def staff_login_locked(username, *, actor):
+    return any((cache.get(key) or 0) >= limit for key, limit in zip(_throttle_keys(username, actor), _throttle_limits()))
 
 
-def _count_failure(username, request, reason):
-    for key in _throttle_keys(username, request):
+def _count_failure(username, actor, reason):
+    for key in _throttle_keys(username, actor):
         cache.add(key, 0, settings.STAFF_LOGIN_LOCK_SECONDS)
         try:
             cache.incr(key)
         except ValueError:
             cache.set(key, 1, settings.STAFF_LOGIN_LOCK_SECONDS)
-    audit.record("identity.staff_sign_in_failed", request=request, actor_kind="anonymous", detail={"username": username[:150], "reason": reason})
+    audit.record("identity.staff_sign_in_failed", actor=_unknown(actor), detail={"username": username[:150], "reason": reason})
 
 
-def _clear_failures(username, request):
-    for key in _throttle_keys(username, request):
+def _unknown(actor):
+    """A failed sign-in is recorded as anonymous (who tried is not known), with the client's address."""
+    return Actor(ANONYMOUS, request_id=actor.request_id, client_address=actor.client_address)
+
+
+def _clear_failures(username, actor):
+    for key in _throttle_keys(username, actor):
         cache.delete(key)
 
 
-def check_staff_password(request, username, password):
+def check_staff_password(username, password, *, actor):
     """First factor. Returns the staff user, or None (and counts the failure)."""
     user = User.objects.filter(username=username, kind=User.Kind.STAFF, is_active=True).first()
     if user is None or not user.check_password(password):
-        _count_failure(username, request, "password")
+        _count_failure(username, actor, "password")
         return None
     return user
 
 
-def totp_for(device):
+def _totp(device):
     return pyotp.TOTP(device.secret)
 
 
 def provisioning_uri(user, device):
-    return totp_for(device).provisioning_uri(name=user.username, issuer_name=TOTP_ISSUER)
+    """The otpauth:// URI an authenticator app scans at enrolment (a pure function, nothing written)."""
+    return _totp(device).provisioning_uri(name=user.username, issuer_name=TOTP_ISSUER)
 
 
-def ensure_totp_device(user):
+def ensure_totp_device(user, *, actor):
+    """The staff member's authenticator key, made on their first sign-in (after the password step)."""
     device, _created = TOTPDevice.objects.get_or_create(user=user, defaults={"secret": pyotp.random_base32()})
     return device
 
 
 @transaction.atomic
-def verify_staff_code(request, user, code):
-    """Second factor. A code is accepted once (replay refused), within one 30-second step of drift."""
+def verify_staff_code(user, code, *, actor):
+    """Second factor. A code is accepted once (replay refused), within one 30-second step of drift.
+
+    True when accepted: the view then signs `user` in and marks the session as having passed both factors."""
     device = TOTPDevice.objects.select_for_update().filter(user=user).first()
     code = "".join(ch for ch in (code or "") if ch.isdigit())
     if device is None or len(code) != 6:
-        _count_failure(user.username, request, "totp")
+        _count_failure(user.username, actor, "totp")
         return False
-    totp = totp_for(device)
+    totp = _totp(device)
     now = timezone.now().timestamp()
     for drift in (0, -1, 1):
         step = int(now // 30) + drift
@@ -188,10 +229,8 @@ def verify_staff_code(request, user, code):
             if device.confirmed_at is None:
                 device.confirmed_at = timezone.now()
             device.save(update_fields=["last_used_step", "confirmed_at"])
-            _clear_failures(user.username, request)
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            request.session["mfa_verified"] = True
-            audit.record("identity.staff_sign_in", request=request, user=user)
+            _clear_failures(user.username, actor)
+            audit.record("identity.staff_sign_in", actor=_signed_in(user, actor))
             return True
-    _count_failure(user.username, request, "totp")
+    _count_failure(user.username, actor, "totp")
     return False

@@ -19,9 +19,11 @@ def profile():
     """
     found = municipality()
     if found is None:
-        return {"code": "", "name": {}, "service_name": {}, "address": {}, "postal_code": "", "phone": "", "website": ""}
+        return {"code": "", "name": {}, "service_name": {}, "address": {}, "postal_code": "", "phone": "", "website": "",
+                "opening_hours": {}}
     return {"code": found.code, "name": found.name, "service_name": found.service_name, "address": found.address,
-            "postal_code": found.postal_code, "phone": found.phone, "website": found.website}
+            "postal_code": found.postal_code, "phone": found.phone, "website": found.website,
+            "opening_hours": found.opening_hours}
 
 
 def name(language=None):

@@ -1,13 +1,10 @@
 """Back-office pages of floor 1: the staff home and the auditors' search of the audit log."""
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from smartkoto.core import audit
-from smartkoto.core.models import AuditRecord
 
 
 def home(request):
@@ -18,27 +15,12 @@ def home(request):
 
 
 def audit_log(request):
-    if not request.user.has_staff_role("auditor", "dx_admin"):
-        raise PermissionDenied
-    records = AuditRecord.objects.order_by("-sequence")
-    filters = {key: request.GET.get(key, "").strip() for key in ("action", "actor", "target", "department", "date_from", "date_to")}
-    if filters["action"]:
-        records = records.filter(action__icontains=filters["action"])
-    if filters["actor"]:
-        records = records.filter(actor_label__icontains=filters["actor"])
-    if filters["target"]:
-        records = records.filter(target_id=filters["target"]) | records.filter(target_type__icontains=filters["target"])
-    if filters["department"]:
-        records = records.filter(department_code=filters["department"])
-    if date_from := parse_date(filters["date_from"] or ""):
-        records = records.filter(occurred_at__date__gte=date_from)
-    if date_to := parse_date(filters["date_to"] or ""):
-        records = records.filter(occurred_at__date__lte=date_to)
+    records = audit.search(request.GET, actor=request.actor)
+    filters = {key: request.GET.get(key, "").strip() for key in audit.SEARCH_FILTERS}
     page = Paginator(records, 50).get_page(request.GET.get("page"))
-    audit.record("audit.search", request=request, detail={k: v for k, v in filters.items() if v})
     verified = None
     if request.GET.get("verify"):
-        ok, bad, reason = audit.verify_chain()
+        ok, bad, reason = audit.verify(actor=request.actor)
         verified = {"ok": ok, "sequence": bad, "reason": reason}
     query = request.GET.copy()
     query.pop("page", None)

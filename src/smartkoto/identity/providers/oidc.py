@@ -20,7 +20,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet, RSAKey
 
 from ..models import AssuranceLevel
-from . import registry
+from .registry import providers
 from .base import IdentityProvider, SignInRefused, VerifiedIdentity
 
 SESSION_KEY = "oidc_pending"
@@ -40,7 +40,7 @@ def _metadata(issuer):
     return response.json()
 
 
-@registry.register("oidc")
+@providers("oidc")
 class OIDCProvider(IdentityProvider):
     label = _("OpenID Connect")
     assurance_level = AssuranceLevel.CARD
@@ -180,7 +180,7 @@ class OIDCProvider(IdentityProvider):
         )
 
 
-@registry.register("digital_auth_app")
+@providers("digital_auth_app")
 class DigitalAuthAppProvider(OIDCProvider):
     """デジタル認証アプリ (Digital Agency): private_key_jwt is required, so a key file must be configured."""
 
@@ -193,11 +193,11 @@ class DigitalAuthAppProvider(OIDCProvider):
         return pem
 
 
-@registry.register("development")
+@providers("development")
 class DevelopmentProvider(OIDCProvider):
     """The built-in development OpenID provider at /dev-oidc/, for the embedded default only."""
 
-    label = _("Development sign-in (sample Koto residents)")
+    label = _("Development sign-in (sample residents)")
 
     def issuer(self):
         return settings.BASE_URL + "/dev-oidc"

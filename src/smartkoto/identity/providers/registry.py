@@ -1,35 +1,30 @@
-"""Registry of resident sign-in providers. It is also the decorator that registers them:
+"""Registry of resident sign-in providers, on core's one `Registry` shape. The registry is also the
+decorator that registers them:
 
-    @registry.register("digital_auth_app")
+    @providers("digital_auth_app")
     class DigitalAuthAppProvider(OIDCProvider): ...
 
-Settings choose one by id (SMARTKOTO_IDENTITY_PROVIDER); the database stores only that id.
+Providers register when their module is imported from identity's `AppConfig.ready()`; this module never
+imports them. Settings choose one by id (SMARTKOTO_IDENTITY_PROVIDER); the database stores only that id.
+An unknown configured id is a startup error (system check identity.E001) naming it.
 """
 
 from django.conf import settings
 
-_providers = {}
+from smartkoto.core.registry import Registry, UnknownPlugin  # noqa: F401  (UnknownPlugin is part of this door)
+
+providers = Registry("identity provider")
+register = providers
 
 
-def register(provider_id):
-    def decorator(cls):
-        cls.id = provider_id
-        _providers[provider_id] = cls
-        return cls
-
-    return decorator
+def configured_id():
+    return settings.RESIDENT_IDENTITY_PROVIDER
 
 
 def get(provider_id=None):
-    provider_id = provider_id or settings.RESIDENT_IDENTITY_PROVIDER
-    if provider_id not in _providers:
-        raise LookupError(f"No identity provider '{provider_id}'. Known: {', '.join(sorted(_providers))}")
-    return _providers[provider_id]()
+    """An instance of the provider `provider_id` (the configured one by default)."""
+    return providers.get(provider_id or configured_id())()
 
 
 def ids():
-    return sorted(_providers)
-
-
-def load_builtin():
-    from . import oidc  # noqa: F401  (registers oidc, digital_auth_app, development)
+    return providers.ids()

@@ -2,9 +2,8 @@
 
 import logging
 
-import segno
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -14,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from smartkoto.core import audit
+from smartkoto.core import qr
 
 from .. import services
 from ..forms import ContactForm, EmailSignInForm
@@ -28,6 +27,11 @@ NEXT_KEY = "sign_in_next"
 def _callback_uri(request):
     with translation.override("ja"):  # one registered redirect URI, whatever the page language
         return settings.BASE_URL + reverse("identity:oidc_callback")
+
+
+def _log_in(request, user):
+    """The one HTTP step of a sign-in: the service proved who it is, the session now says so."""
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
 
 
 def _safe_next(request, candidate):
@@ -44,8 +48,8 @@ def sign_in(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.send_email_sign_in_link(
-                request, form.cleaned_data["email"],
-                lambda token: settings.BASE_URL + reverse("identity:email_link", args=[token]),
+                form.cleaned_data["email"], lambda token: settings.BASE_URL + reverse("identity:email_link", args=[token]),
+                actor=request.actor,
             )
         except services.TooManyLinks:
             form.add_error("email", _("Too many sign-in links were asked for. Wait an hour, or sign in with your My Number card."))
@@ -75,22 +79,23 @@ def oidc_callback(request):
         identity = provider.complete(request, _callback_uri(request))
     except SignInRefused as refusal:
         return _refused(request, refusal)
-    services.sign_in_resident(request, identity)
+    _log_in(request, services.sign_in_resident(identity, actor=request.actor))
     next_url = request.session.pop(NEXT_KEY, None)
     return redirect(next_url or reverse("identity:profile"))
 
 
 def _refused(request, refusal):
     log.warning("sign-in refused", extra={"reason": refusal.reason})
-    audit.record("identity.sign_in_refused", request=request, detail={"reason": refusal.reason})
+    services.record_sign_in_refused(refusal.reason, actor=request.actor)
     return render(request, "identity/sign_in_refused.html", {"message": refusal.message or _("Sign-in failed.")}, status=400)
 
 
 def email_link(request, token):
     if request.method == "POST":
-        user = services.complete_email_sign_in(request, token)
+        user = services.complete_email_sign_in(token, actor=request.actor)
         if user is None:
             return render(request, "identity/sign_in_refused.html", {"message": _("This sign-in link has expired or has already been used. Ask for a new one.")}, status=400)
+        _log_in(request, user)
         return redirect(request.session.pop(NEXT_KEY, None) or reverse("identity:profile"))
     # A GET only shows a button: mail scanners that prefetch links must not use up the link.
     return render(request, "identity/email_link_confirm.html", {"token": token})
@@ -98,13 +103,13 @@ def email_link(request, token):
 
 @login_required
 def profile(request):
-    if request.user.kind != "resident":
+    if not request.actor.is_resident:
         raise PermissionDenied
-    profile = request.user.profile
+    profile = request.actor.profile
     initial = {"email": profile.email, "phone": profile.phone, "preferred_language": profile.preferred_language}
     form = ContactForm(request.POST or None, initial=initial) if request.method == "POST" else ContactForm(initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.update_contact(request, profile, **form.cleaned_data)
+        services.update_contact(actor=request.actor, **form.cleaned_data)
         from django.contrib import messages
 
         messages.success(request, _("Your contact details have been saved."))
@@ -117,12 +122,11 @@ def profile(request):
 
 @require_POST
 def sign_out(request):
-    was_staff = request.user.is_authenticated and request.user.kind == "staff"
-    if request.user.is_authenticated:
-        audit.record("identity.sign_out", request=request)
+    was_staff = request.actor.is_staff
+    services.record_sign_out(actor=request.actor)
     logout(request)
     return redirect("identity:staff_sign_in" if was_staff else "core:home")
 
 
 def qr_svg(data):
-    return segno.make(data, error="m").svg_inline(scale=4, dark="#000", light="#fff", omitsize=True)
+    return qr.svg(data)

@@ -1,12 +1,13 @@
 """Staff sign-in: staff ID and password, then a TOTP code (enrolling the authenticator on first use)."""
 
+from django.contrib.auth import login
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from .. import services
 from ..forms import StaffCodeForm, StaffPasswordForm
-from ..models import User
+from ..queries import staff_member_by_id
 from .public import qr_svg
 
 PENDING_KEY = "staff_pending_user"
@@ -18,10 +19,10 @@ def staff_sign_in(request):
         request.session["staff_next"] = request.GET["next"]
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
-        if services.staff_login_locked(username, request):
+        if services.staff_login_locked(username, actor=request.actor):
             form.add_error(None, _("Too many failed attempts. Wait 15 minutes and try again, or ask a DX administrator."))
         else:
-            user = services.check_staff_password(request, username, form.cleaned_data["password"])
+            user = services.check_staff_password(username, form.cleaned_data["password"], actor=request.actor)
             if user is None:
                 form.add_error(None, _("The staff ID or password is wrong."))
             else:
@@ -33,16 +34,18 @@ def staff_sign_in(request):
 
 def staff_code(request):
     user_id = request.session.get(PENDING_KEY)
-    user = User.objects.filter(pk=user_id, kind=User.Kind.STAFF, is_active=True).first() if user_id else None
+    user = staff_member_by_id(user_id) if user_id else None
     if user is None:
         return redirect("identity:staff_sign_in")
-    device = services.ensure_totp_device(user)
+    device = services.ensure_totp_device(user, actor=request.actor)
     enrolling = device.confirmed_at is None
     form = StaffCodeForm(request.POST or None) if request.method == "POST" else StaffCodeForm()
     if request.method == "POST" and form.is_valid():
-        if services.staff_login_locked(user.username, request):
+        if services.staff_login_locked(user.username, actor=request.actor):
             form.add_error(None, _("Too many failed attempts. Wait 15 minutes and try again, or ask a DX administrator."))
-        elif services.verify_staff_code(request, user, form.cleaned_data["code"]):
+        elif services.verify_staff_code(user, form.cleaned_data["code"], actor=request.actor):
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            request.session["mfa_verified"] = True  # both factors passed: the back office opens (StaffAreaMiddleware)
             next_url = request.session.pop("staff_next", None)
             return redirect(next_url or "core_staff:home")
         else:
