@@ -171,6 +171,11 @@ EXCLUDED = {
     # session endpoints: requesting them would sign the subject out or in (the admin login is behind staff sign-in)
     "admin:login": "Django admin sign-in (session endpoint; reached only after staff sign-in)",
     "admin:logout": "Django admin sign-out (session endpoint)",
+    # Django's own answers, the same for everyone: task results are read-only, autocomplete needs parameters
+    "admin:django_tasks_database_dbtaskresult_add": "read-only model in the admin (403 for everyone)",
+    "admin:django_tasks_database_dbtaskresult_delete": "read-only model in the admin (403 for everyone)",
+    "admin:django_tasks_database_dbtaskresult_change": "read-only model in the admin (POST 403 for everyone)",
+    "admin:autocomplete": "answers 403 to a request without its query parameters",
 }
 """dev-oidc/ (the development OpenID provider) is outside staff/ and api/: public by design."""
 
