@@ -16,6 +16,7 @@ All cells run in one test (one demo load) that prints "matrix: N cells, M unexpe
 
 import re
 import uuid
+from collections import Counter
 from datetime import date, timedelta
 
 import pytest
@@ -74,7 +75,9 @@ class World:
 
 def build_world(make_staff, make_resident):
     from smartkoto import demo
+    from smartkoto.municipality import demo as municipality
 
+    municipality.load()  # the `koto` fixture
     demo.load()
     from smartkoto.applications.models import Application, Attachment
     from smartkoto.appointments.models import Booking, Service, Slot
@@ -316,13 +319,46 @@ def answer(response):
     return table.ALLOWED
 
 
-@pytest.fixture
-def world(make_staff, make_resident, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return build_world(make_staff, make_resident)
+def _make_staff(username, department, role):
+    """As tests/conftest.py's make_staff (which is function-scoped)."""
+    from smartkoto.identity.models import StaffMembership, User
+    from smartkoto.municipality.models import Department
+
+    user = User.objects.create(username=username, kind=User.Kind.STAFF, last_name="職員", first_name=username)
+    StaffMembership.objects.create(user=user, department=Department.objects.get(code=department), role=role)
+    return user
 
 
-def test_permission_matrix(world, staff_login):
+def _make_resident(name="江東 花子", subject=None):
+    """As tests/conftest.py's make_resident (which is function-scoped)."""
+    from smartkoto.identity.models import AssuranceLevel, ResidentProfile, User
+
+    count = User.objects.count()
+    user = User.objects.create(username=f"resident-{count}-{subject or ''}", kind=User.Kind.RESIDENT)
+    ResidentProfile.objects.create(
+        user=user, provider="development", subject=subject or f"matrix-{count}", assurance_level=AssuranceLevel.CARD,
+        full_name=name, address="東京都江東区東陽四丁目2番1号", postal_code="135-0016", birth_date="1988-04-12", sex="female",
+        facts_source="development", facts_verified_at=timezone.now(), email=f"matrix{count}@example.jp")
+    return user
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for the module inside a transaction that is rolled back at the end; each test's own
+    transaction (the `db` fixture) is a savepoint inside it."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_world(_make_staff, _make_resident)
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def test_permission_matrix(db, world, staff_login):
     import logging
 
     urls = concrete_urls(world)
@@ -335,6 +371,9 @@ def test_permission_matrix(world, staff_login):
     print(f"\nmatrix: {cells} cells, {unexpected} unexpected")
     for line in problems:
         print("  " + line)
+    groups = Counter(re.sub(r"^(\w+) \S+ \[(\w+)/.*? as (\S+): (.*) \(\d+\)$", r"\2 \3 \1: \4", line) for line in problems)
+    for group, count in sorted(groups.items()):
+        print(f"  {count:4d} × {group}")
     assert not problems, f"matrix: {cells} cells, {unexpected} unexpected (listed above)"
 
 
@@ -345,7 +384,7 @@ def _run_cells(urls, subject_clients):
     problems = []
     for method in ("GET", "POST"):  # every read first: a write by an allowed subject must not hide a later read
         for name, access, mode, scope, url in urls:
-            for subject in table.SUBJECTS:
+            for subject in (table.ADMIN_SUBJECTS if access == "admin" else table.SUBJECTS):
                 client = subject_clients[subject]
                 cache.clear()  # no rate limit carried from one cell to the next
                 response = client.get(url) if method == "GET" else client.post(url, {})
@@ -367,7 +406,7 @@ def _page(client, url):
     return response.content.decode()
 
 
-def test_case_inbox_is_filtered_to_own_department(world, staff_login):
+def test_case_inbox_is_filtered_to_own_department(db, world, staff_login):
     subject_clients = clients(world, staff_login)
     own, other = world.objects["application"]["own"].reference, world.objects["application"]["other"].reference
     url = reverse("applications_staff:inbox")
@@ -378,7 +417,7 @@ def test_case_inbox_is_filtered_to_own_department(world, staff_login):
     assert own in html and other in html
 
 
-def test_payment_list_is_filtered_to_own_department(world, staff_login):
+def test_payment_list_is_filtered_to_own_department(db, world, staff_login):
     subject_clients = clients(world, staff_login)
     own, other = world.objects["payment"]["own"].reference, world.objects["payment"]["other"].reference
     url = reverse("payments_staff:index")
@@ -389,7 +428,7 @@ def test_payment_list_is_filtered_to_own_department(world, staff_login):
     assert own in html and other in html
 
 
-def test_open_data_catalog_is_filtered_to_own_department(world, staff_login):
+def test_open_data_catalog_is_filtered_to_own_department(db, world, staff_login):
     subject_clients = clients(world, staff_login)
     own, other = world.objects["dataset"]["own"].name, world.objects["dataset"]["other"].name
     url = reverse("opendata_staff:home")
