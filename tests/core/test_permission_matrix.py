@@ -371,24 +371,36 @@ def test_permission_matrix(db, world, staff_login):
     print(f"\nmatrix: {cells} cells, {unexpected} unexpected")
     for line in problems:
         print("  " + line)
-    groups = Counter(re.sub(r"^(\w+) \S+ \[(\w+)/.*? as (\S+): (.*) \(\d+\)$", r"\2 \3 \1: \4", line) for line in problems)
+    groups = Counter("403 not audited" if "access.refused" in line else re.sub(r"^(\w+) \S+ \[(\w+)/.*? as (\S+): (.*) \(\d+\)$", r"\2 \3 \1: \4", line) for line in problems)
     for group, count in sorted(groups.items()):
         print(f"  {count:4d} × {group}")
-    assert not problems, f"matrix: {cells} cells, {unexpected} unexpected (listed above)"
+    assert not problems, f"matrix: {cells} cells, {unexpected} unexpected, {len(problems) - unexpected} refusals not audited (listed above)"
+
+
+AUDITED_SUBJECTS = set(table.STAFF_SUBJECTS) | {table.SERVICE, table.SERVICE_NO_SCOPE}
+"""A 403 to these subjects must leave an `access.refused` audit record (issue 10, rule 7). Residents and
+anonymous visitors are turned away by the staff area guard before any view."""
 
 
 def _run_cells(urls, subject_clients):
     from django.core.cache import cache
 
+    from smartkoto.core.models import AuditRecord
+
+    refusals = AuditRecord.objects.filter(action="access.refused")
     cells = unexpected = 0
-    problems = []
+    problems, unaudited = [], []
     for method in ("GET", "POST"):  # every read first: a write by an allowed subject must not hide a later read
         for name, access, mode, scope, url in urls:
             for subject in (table.ADMIN_SUBJECTS if access == "admin" else table.SUBJECTS):
                 client = subject_clients[subject]
                 cache.clear()  # no rate limit carried from one cell to the next
+                watched = subject in AUDITED_SUBJECTS
+                before = refusals.count() if watched else 0
                 response = client.get(url) if method == "GET" else client.post(url, {})
                 got = answer(response)
+                if watched and response.status_code == 403 and refusals.count() == before:
+                    unaudited.append(f"{method} {name} {url} as {subject}")
                 want = table.expected(access, subject, method, mode, scope)
                 cells += 1
                 if got == "n/a" or got == want:
@@ -396,6 +408,8 @@ def _run_cells(urls, subject_clients):
                 unexpected += 1
                 problems.append(f"{method} {name} [{access}/{mode}{'/' + scope if scope else ''}] {url} as {subject}: "
                                 f"want {want}, got {got} ({response.status_code})")
+    problems += [f"{line}: 403 without an access.refused audit record" for line in unaudited]
+    print(f"\nrefusals (403) to staff and service tokens without an audit record: {len(unaudited)}")
     return cells, unexpected, problems
 
 
