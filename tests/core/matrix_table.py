@@ -52,17 +52,24 @@ ACCESS = {
     "booking": {"GET": DEPT | {AUDITOR}, "POST": DEPT},
     # counters: queues and desks
     "queue": {"GET": DEPT | {AUDITOR}, "POST": DEPT},
+    "kiosk": {"GET": DEPT | {AUDITOR}, "POST": {CLERK, MANAGER}},  # enrolling a lobby kiosk
     "queue_figures": {"GET": {MANAGER, AUDITOR}, "POST": NOBODY},
     # payments
     "payment": {"GET": DEPT | {AUDITOR}, "POST": {CASE, MANAGER}},  # refund requests by case roles
+    "slip": {"GET": DEPT | {AUDITOR}, "POST": DEPT},  # payment slips: any department role of the fee's department
     "refund_decide": {"GET": DEPT | {AUDITOR}, "POST": {MANAGER}},  # approval: managers only (not the requester)
     "ledger": {"GET": {AUDITOR}, "POST": NOBODY},  # ledger and reconciliation: the accounting office only
     # settings
+    "fee_list": {"GET": frozenset(STAFF_SUBJECTS), "POST": NOBODY},  # the fee table: every staff member reads it
+    "fee": {"GET": frozenset(STAFF_SUBJECTS), "POST": {MANAGER, DX}},  # amounts: the fee's department manager or DX
     "settings": {"GET": {CASE, MANAGER, DX, AUDITOR}, "POST": {CASE, MANAGER, DX}},  # procedures and forms builder
+    "form_versions": {"GET": DEPT | {DX, AUDITOR}, "POST": NOBODY},  # published forms: clerks read their department's
     "catalog": {"GET": DEPT | {DX, AUDITOR}, "POST": DEPT | {DX}},  # open data catalog
     "admin": {"GET": {DX}, "POST": {DX}},  # Django admin: municipality data, staff, service accounts, content
     # life events at the counter
     "preentry": {"GET": DEPT | {AUDITOR}, "POST": DEPT},  # pre-entries hold personal data: not DX
+    "preentry_serve": {"GET": DEPT, "POST": DEPT},  # correcting and printing a resident's pre-entry: the serving counter
+    "lifeevents_counter": {"GET": frozenset(STAFF_SUBJECTS), "POST": DEPT},  # code box (+ failed hand-offs for DX)
     "lifeevents_admin": {"GET": {DX, AUDITOR}, "POST": {DX}},  # retry failed bundle hand-offs
     # APIs
     "public_api": {"GET": ALL, "POST": ALL},  # public reads; a POST is 405 or a 4xx, never a refusal
@@ -90,8 +97,8 @@ URLS = {
     "procedures_staff:field_add": ("settings", "rw"),
     "procedures_staff:preview": ("settings", "r"),
     "procedures_staff:publish": ("settings", "w"),
-    "procedures_staff:versions": ("settings", "r"),
-    "procedures_staff:version": ("settings", "r"),
+    "procedures_staff:versions": ("form_versions", "r"),
+    "procedures_staff:version": ("form_versions", "r"),
     "procedures_staff:export": ("settings", "r"),
     "procedures_staff:import": ("settings", "w"),
     "applications_staff:inbox": ("case_list", "r"),
@@ -107,20 +114,22 @@ URLS = {
     "applications_staff:receipt": ("case", "r"),
     "applications_staff:attachment": ("case", "r"),
     "appointments_staff:calendar": ("booking", "r"),
-    "appointments_staff:day": ("booking", "r"),
+    "appointments_staff:day": ("booking", "rw"),  # POST: capacity or a walk-in
     "appointments_staff:set_status": ("booking", "w"),
     "counters_staff:home": ("queue", "r"),
     "counters_staff:figures": ("queue_figures", "r"),
     "counters_staff:desk": ("queue", "r"),
     "counters_staff:action": ("queue", "w"),
-    "counters_staff:enrol_kiosk": ("queue", "w"),
+    "counters_staff:enrol_kiosk": ("kiosk", "w"),
     "payments_staff:index": ("payment", "r"),
     "payments_staff:detail": ("payment", "r"),
     "payments_staff:refund_request": ("payment", "w"),
     "payments_staff:refunds": ("payment", "r"),
     "payments_staff:refund_decide": ("refund_decide", "w"),
-    "payments_staff:slips": ("payment", "r"),
+    "payments_staff:slips": ("slip", "rw"),  # POST issues a slip
     "payments_staff:ledger": ("ledger", "r"),
+    "payments_staff:fees": ("fee_list", "r"),
+    "payments_staff:fee": ("fee", "rw"),
     "payments_staff:reconciliation": ("ledger", "rw"),
     "payments_staff:reconciliation_run": ("ledger", "r"),
     "opendata_staff:home": ("catalog", "r"),
@@ -130,12 +139,12 @@ URLS = {
     "opendata_staff:resource_new": ("catalog", "rw"),
     "opendata_staff:resource": ("catalog", "rw"),
     "opendata_staff:resource_status": ("catalog", "r"),
-    "lifeevents_staff:counter": ("preentry", "r"),
+    "lifeevents_staff:counter": ("lifeevents_counter", "rw"),  # POST spends a resident's code
     "lifeevents_staff:interview": ("preentry", "rw"),
     "lifeevents_staff:retry": ("lifeevents_admin", "w"),
     "lifeevents_staff:entry": ("preentry", "rw"),
-    "lifeevents_staff:entry_step": ("preentry", "rw"),
-    "lifeevents_staff:entry_pdf": ("preentry", "r"),
+    "lifeevents_staff:entry_step": ("preentry_serve", "rw"),
+    "lifeevents_staff:entry_pdf": ("preentry_serve", "r"),  # printing marks the pre-entry printed
     # APIs
     "procedures_api:catalog": ("public_api", "r"),
     "procedures_api:detail": ("public_api", "r"),
@@ -192,10 +201,14 @@ def classify(name):
     return NAMESPACES.get(namespace)
 
 
+READ_ACROSS_DEPARTMENTS = {"fee"}
+"""Classes whose objects every staff member reads whatever their department (the fee table is public knowledge)."""
+
+
 def expected(access, subject, method, mode, scope):
     """The answer for one cell. `scope`: "own", "other" (object in another department) or "" (no object)."""
     if mode == "r":
         method = "GET"
-    if scope == "other" and subject in DEPARTMENT_SCOPED_SUBJECTS:
+    if scope == "other" and subject in DEPARTMENT_SCOPED_SUBJECTS and not (access in READ_ACROSS_DEPARTMENTS and method == "GET"):
         return REFUSED
     return EXPECTED[(access, subject, method)]

@@ -159,6 +159,10 @@ def build_world(make_staff, make_resident):
             payer=users[table.RESIDENT_OWNER], expires_at=timezone.now() + timedelta(hours=1))
     pair("payment", payments["own"], payments["other"])
     pair("refund", *(Refund.objects.create(payment=payments[s], amount_yen=100, reason="matrix", requested_by=requester) for s in ("own", "other")))
+    from smartkoto.payments.models import Fee
+
+    fees = Fee.objects.all()
+    pair("fee", fees.filter(department_code=own).first(), fees.exclude(department_code=own).exclude(department_code=table.CROSS_DEPARTMENT).first())
     w.reconciliation = ReconciliationRun.objects.create(provider="simulated", period_start=date.today(), period_end=date.today())
 
     # open data
@@ -214,6 +218,7 @@ FILL = {
     "payments_staff:detail": lambda w, s: {"pk": w.objects["payment"][s].pk},
     "payments_staff:refund_request": lambda w, s: {"pk": w.objects["payment"][s].pk},
     "payments_staff:refund_decide": lambda w, s: {"pk": w.objects["refund"][s].pk},
+    "payments_staff:fee": lambda w, s: {"pk": w.objects["fee"][s].pk},
     "opendata_staff:dataset_edit": lambda w, s: {"name": w.objects["dataset"][s].name},
     "opendata_staff:resource": lambda w, s: {"name": w.objects["dataset"][s].name, "resource_id": _resource_id(w.objects["dataset"][s])},
     "opendata_staff:resource_status": lambda w, s: {"name": w.objects["dataset"][s].name, "resource_id": _resource_id(w.objects["dataset"][s])},

@@ -24,7 +24,7 @@ EXPECTED_WORKFLOWS = {
     "ticket": ("ticket", "counters", "queue_ticket"),
     "payment": ("payment", "payments"),
     "refund": ("refund", "payment_refund"),
-    "bundle": ("bundle", "lifeevents_bundle", "bundle_part", "hand_off"),
+    "bundle": ("bundle", "lifeevents.bundle", "lifeevents_bundle", "bundle_part", "hand_off"),
 }
 
 # Rules that hold whatever the tables look like (workflow alias → checks). Each is (description, function(wf, states)).

@@ -90,16 +90,19 @@ def payment_status(application, *, actor):
 
 
 # -- the back office ----------------------------------------------------------------------------
-def case(reference, *, actor, viewed=False):
+def case(reference, *, actor, viewed=False, for_action=None):
     """A submitted case by reference for staff who may read it (404 unknown; 403 another department).
-    `viewed`: audit that the case page was shown. Who reads no cases at all is refused before the lookup,
-    so a reference's existence is not revealed to them."""
+    `viewed`: audit that the case page was shown. `for_action`: the write the caller is about to make (e.g.
+    "case.change_status"), checked before any form is read so a refused actor gets 403 whatever it sent.
+    Who reads no cases at all is refused before the lookup, so a reference's existence is not revealed."""
     policy.check(actor, "case.list")
     found = (Application.objects.select_related("procedure", "procedure__department", "form_version", "assigned_to")
              .exclude(status=Status.DRAFT).filter(reference=reference).first())
     if found is None:
         raise Http404
     policy.check(actor, "case.read", found)
+    if for_action:
+        policy.check(actor, for_action, found)
     if viewed:
         audit.record("applications.case_viewed", actor=actor, target=found, department_code=found.department_code)
     return found
@@ -231,6 +234,11 @@ def api_cases(*, actor, status="", procedure=""):
 
 
 def api_case(reference, *, actor):
-    """One case for a service token, or None (unknown, or another department's for a department token)."""
-    return api_cases(actor=actor).filter(reference=reference).first()
+    """One case for a service token, or None when unknown; another department's case is refused (403) for a
+    department token, like every other door."""
+    policy.check(actor, "api.read")
+    found = Application.objects.exclude(status=Status.DRAFT).select_related("procedure", "form_version").filter(reference=reference).first()
+    if found is not None:
+        policy.check(actor, "api.read", found)
+    return found
 

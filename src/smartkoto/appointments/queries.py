@@ -93,11 +93,15 @@ def week_slots(found, office, days, *, actor):
     return {day: list(_ensure_slots(found, office, day)) for day in days}
 
 
-def staff_booking(reference, *, actor):
-    """A booking for a staff action page, or None; `Forbidden` outside the reader's departments."""
+def staff_booking(reference, *, actor, for_action=None):
+    """A booking for a staff action page, or None; `Forbidden` outside the reader's departments.
+    `for_action` (e.g. "booking.change_status"): the write the caller is about to make, checked before any
+    form is read so a refused actor gets 403 whatever it sent."""
     found = Booking.objects.select_related("service", "slot", "office").filter(reference=reference).first()
     if found is not None:
         policy.check(actor, "booking.read", found)
+        if for_action:
+            policy.check(actor, for_action, found)
     return found
 
 

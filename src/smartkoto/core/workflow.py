@@ -64,7 +64,7 @@ _workflows = {}
 
 
 def register(workflow, states=None):
-    """Make a workflow known to the walk test (tests/core/test_workflows.py). `states`: every status the
+    """Make a workflow known to the walk test (tests/core/test_workflow_walk.py). `states`: every status the
     object can have (its TextChoices), so moves out of states the table never mentions are walked too."""
     if workflow.name in _workflows:
         raise ValueError(f"workflow '{workflow.name}' is registered twice")

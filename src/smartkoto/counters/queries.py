@@ -16,9 +16,11 @@ from django.utils import timezone
 
 from smartkoto.core import audit, guest
 from smartkoto.core.i18n import tr
+from smartkoto.core.permissions import Forbidden
 from smartkoto.municipality import queries as municipality
 
 from .models import CounterType, QueueState, Ticket
+
 from .permissions import GUEST_KIND, figures_departments, policy
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -328,6 +330,15 @@ def staff_counter_types(*, actor, office=None):
     if office is not None:
         qs = qs.filter(office=office)
     return [ct for ct in qs if policy.can(actor, "desk.read", ct)]
+
+
+def acting_counter_types(*, actor, office):
+    """Queues at `office` where `actor` may act at the desk; `Forbidden` when there is none (auditors read
+    desks but never act), checked before anything the browser sent is read."""
+    found = [ct for ct in staff_counter_types(actor=actor, office=office) if policy.can(actor, "desk.act", ct)]
+    if not found:
+        raise Forbidden("counters.desk.act", actor=actor, target=office)
+    return found
 
 
 def desk(office, types, window, *, actor):

@@ -86,9 +86,12 @@ def for_staff(*, actor):
     return datasets if codes is None else datasets.filter(department_code__in=codes)
 
 
-def staff_dataset(name, *, actor):
-    """One dataset (any state) for its staff pages, or None; refused (Forbidden) outside the actor's reach."""
+def staff_dataset(name, *, actor, for_action=None):
+    """One dataset (any state) for its staff pages, or None; refused (Forbidden) outside the actor's reach.
+    `for_action` (e.g. "dataset.publish"): the write the caller is about to make, checked before the form."""
     found = Dataset.objects.filter(name=name).first()
     if found is not None:
         policy.check(actor, "dataset.read_staff", found)
+        if for_action:
+            policy.check(actor, for_action, found)
     return found

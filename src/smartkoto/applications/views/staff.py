@@ -79,7 +79,7 @@ def _render_case(request, application, **forms):
 
 @require_POST
 def transition(request, reference):
-    application = queries.case(reference, actor=request.actor)
+    application = queries.case(reference, actor=request.actor, for_action="case.change_status")
     form = TransitionForm(request.POST)
     if form.is_valid():
         try:
@@ -95,7 +95,7 @@ def transition(request, reference):
 @require_POST
 def fee(request, reference):
     """Staff set the final fee of a pay-after-approval case (e.g. 粗大ごみ by item)."""
-    application = queries.case(reference, actor=request.actor)
+    application = queries.case(reference, actor=request.actor, for_action="case.set_fee")
     form = FeeForm(request.POST)
     if form.is_valid():
         try:
@@ -110,7 +110,7 @@ def fee(request, reference):
 
 @require_POST
 def assign(request, reference):
-    application = queries.case(reference, actor=request.actor)
+    application = queries.case(reference, actor=request.actor, for_action="case.assign")
     staff = queries.assignable_staff(application, actor=request.actor)
     form = AssignForm(request.POST, staff=staff)
     if form.is_valid():
@@ -126,7 +126,7 @@ def assign(request, reference):
 
 @require_POST
 def message(request, reference):
-    application = queries.case(reference, actor=request.actor)
+    application = queries.case(reference, actor=request.actor, for_action="case.message")
     form = MessageForm(request.POST)
     if form.is_valid():
         services.message(application, form.cleaned_data["text"], actor=request.actor)
@@ -137,7 +137,7 @@ def message(request, reference):
 
 @require_POST
 def note(request, reference):
-    application = queries.case(reference, actor=request.actor)
+    application = queries.case(reference, actor=request.actor, for_action="case.note")
     form = NoteForm(request.POST)
     if form.is_valid():
         services.note(application, form.cleaned_data["text"], actor=request.actor)

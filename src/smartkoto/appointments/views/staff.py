@@ -113,7 +113,7 @@ def day_view(request, code, office_code, day):
 
 @require_POST
 def set_status(request, reference):
-    booking = queries.staff_booking(reference, actor=request.actor)
+    booking = queries.staff_booking(reference, actor=request.actor, for_action="booking.change_status")
     to = request.POST.get("to")
     if booking is None or to not in services.STAFF_MOVES:
         raise Http404

@@ -89,6 +89,7 @@ def desk(request, office):
 @require_POST
 def action(request, office):
     office = _office(request, office)
+    queries.acting_counter_types(actor=request.actor, office=office)
     all_types, types, window = _desk_context(request, office)
     name = request.POST.get("action", "")
     back = reverse("counters_staff:desk", args=[office.code]) + "?" + urlencode({"types": [t.code for t in types], "window": window}, doseq=True)

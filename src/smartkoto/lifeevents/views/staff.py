@@ -38,7 +38,7 @@ def _entry(request, public_id):
 
 
 def counter(request):
-    policy.check(request.actor, "counter.open")
+    policy.check(request.actor, "token.redeem" if request.method == "POST" else "counter.open")
     form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -55,6 +55,8 @@ def counter(request):
 
 def entry(request, public_id):
     entry = _entry(request, public_id)
+    if request.method == "POST":
+        policy.check(request.actor, "pre_entry.serve", entry)
     procedure, steps, summary = queries.entry_summary(entry, actor=request.actor)
     form = IdentityForm(request.POST if request.method == "POST" else None, initial={"document": entry.identity_document or None})
     if request.method == "POST" and form.is_valid():
@@ -70,9 +72,8 @@ def entry(request, public_id):
 
 def entry_step(request, public_id, step_id):
     entry = _entry(request, public_id)
-    if request.method == "GET":
-        # The correction form is the resident's data: only the counter that serves the pre-entry opens it.
-        policy.check(request.actor, "pre_entry.serve", entry)
+    # The correction form is the resident's data: only the counter that serves the pre-entry opens or sends it.
+    policy.check(request.actor, "pre_entry.serve", entry)
     return render_step(request, entry, step_id, at_counter=True)
 
 

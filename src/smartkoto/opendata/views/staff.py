@@ -27,8 +27,8 @@ def _crumbs(*items):
             {"label": _("Open data"), "url": reverse("opendata_staff:home")}] + list(items)
 
 
-def _dataset(request, name):
-    ds = queries.staff_dataset(name, actor=request.actor)
+def _dataset(request, name, for_action=None):
+    ds = queries.staff_dataset(name, actor=request.actor, for_action=for_action)
     if ds is None:
         raise Http404
     return ds
@@ -72,7 +72,7 @@ def dataset_edit(request, name):
 
 @require_POST
 def dataset_state(request, name):
-    ds = _dataset(request, name)
+    ds = _dataset(request, name, for_action="dataset.publish")
     state = request.POST.get("state")
     if state not in (Dataset.State.PUBLISHED, Dataset.State.DRAFT):
         raise Http404

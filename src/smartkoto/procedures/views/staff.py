@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from smartkoto.core import downloads
 from smartkoto.core.i18n import tr
@@ -249,6 +249,7 @@ def publish(request, slug):
     return redirect("procedures_staff:builder", slug)
 
 
+@require_safe
 def versions(request, slug):
     procedure = _procedure(request, slug, read="version.read")
     return render(request, "procedures/staff/versions.html", {
@@ -257,6 +258,7 @@ def versions(request, slug):
     })
 
 
+@require_safe
 def version_detail(request, slug, number):
     procedure = _procedure(request, slug, read="version.read")
     version = FormVersion.objects.filter(procedure=procedure, number=number).first()
@@ -268,6 +270,7 @@ def version_detail(request, slug, number):
     })
 
 
+@require_safe
 def export(request, slug):
     procedure = _procedure(request, slug)
     body = json.dumps(services.export(procedure, actor=request.actor), ensure_ascii=False, indent=2)
