@@ -130,9 +130,9 @@ def test_the_owner_withdraws_only_while_the_workflow_allows_it(submitted, reside
 
 
 def test_payment_link_for_staff_follows_the_case_policy(submitted, make_staff):
-    link = receivers.case_link(submitted.reference, make_staff("auditor-link", "seiso", Role.AUDITOR))
+    link = receivers.case_link(submitted.reference, Actor.for_user(make_staff("auditor-link", "seiso", Role.AUDITOR)))
     assert link["url"].endswith(f"/staff/cases/{submitted.reference}/")
-    assert receivers.case_link(submitted.reference, make_staff("kaikei-link", "seiso", Role.CASE_WORKER))["url"] == ""
+    assert receivers.case_link(submitted.reference, Actor.for_user(make_staff("kaikei-link", "seiso", Role.CASE_WORKER)))["url"] == ""
 
 
 def test_rules_by_role():

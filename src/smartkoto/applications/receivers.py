@@ -25,7 +25,7 @@ def on_payment_refunded(sender, payment, reference, **kwargs):
     services.payment_refunded(payment, reference, actor=Actor.system(PAYMENT_SIGNAL))
 
 
-def case_link(reference, user):
+def case_link(reference, actor):
     """For the payments staff pages: the case a payment belongs to (a link only for staff who may read the case)."""
     from django.urls import reverse
     from django.utils.translation import gettext as _
@@ -39,7 +39,6 @@ def case_link(reference, user):
     if application is None:
         return None
     label = _("Application %(reference)s") % {"reference": reference}
-    actor = user if isinstance(user, Actor) else (Actor.for_user(user) if getattr(user, "is_authenticated", False) else None)
-    if user is not None and not policy.can(actor, "case.read", application):
+    if not policy.can(actor, "case.read", application):
         return {"label": label, "url": ""}  # staff of another department (e.g. 会計管理室) see which case, without a link
     return {"label": label, "url": reverse("applications_staff:case", args=[reference])}

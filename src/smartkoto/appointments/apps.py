@@ -2,12 +2,11 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-def _works_here(user):
+def _works_here(actor):
     """The staff menu entry: for staff with a department role, and auditors (DX administrators have none)."""
-    from smartkoto.core.actor import Actor
     from smartkoto.core.roles import DEPARTMENT_ROLES, Role
 
-    return user.is_authenticated and Actor.for_user(user).has_role(*DEPARTMENT_ROLES, Role.AUDITOR)
+    return actor.has_role(*DEPARTMENT_ROLES, Role.AUDITOR)
 
 
 class AppointmentsConfig(AppConfig):

@@ -11,7 +11,6 @@ class CoreConfig(AppConfig):
         from django.contrib import admin
 
         from . import admin_audit, checks, navigation  # noqa: F401  (register the deploy checks and the admin audit hook)
-        from .actor import Actor
         from .admin import admin_permission
         from .policy import policy
 
@@ -19,8 +18,5 @@ class CoreConfig(AppConfig):
         admin.site.site_title = _("Smart KOTO settings")
         admin.site.index_title = _("Municipality and staff settings")
         admin.site.has_permission = admin_permission
-        # Navigation passes the user (other apps' entries still expect one); the rule is the policy's.
-        navigation.register("staff", "core_staff:audit_log", _("Audit log"), order=90,
-                            visible=lambda user: user.is_authenticated and policy.can(Actor.for_user(user), "audit_log.read"))
-        navigation.register("staff", "admin:index", _("Municipality settings"), order=99,
-                            visible=lambda user: user.is_authenticated and policy.can(Actor.for_user(user), "settings.administer"))
+        navigation.register("staff", "core_staff:audit_log", _("Audit log"), order=90, visible=policy.allows("audit_log.read"))
+        navigation.register("staff", "admin:index", _("Municipality settings"), order=99, visible=policy.allows("settings.administer"))

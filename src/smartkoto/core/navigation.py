@@ -2,11 +2,9 @@
 shared layout to appear in the menu.
 
     navigation.register("public", "procedures:catalog", _("Procedures"), order=10)
-    navigation.register("staff", "core_staff:audit_log", _("Audit log"), order=90,
-                        visible=lambda user: user.is_authenticated and policy.can(Actor.for_user(user), "audit_log.read"))
+    navigation.register("staff", "core_staff:audit_log", _("Audit log"), order=90, visible=policy.allows("audit_log.read"))
 
-`visible` receives the signed-in user (other apps' entries still expect one); ask the app's policy with
-`Actor.for_user(user)` rather than restating a rule.
+`visible` receives the request's `Actor`; pass `policy.allows(action)` so the menu asks the same rule as the page.
     navigation.register("footer", "procedures:online_share", _("Online-ready procedures"), order=10)
 """
 
@@ -38,11 +36,13 @@ def register(area, url_name, label, order=100, visible=None):
 
 def items(area, request):
     result = []
-    from django.contrib.auth.models import AnonymousUser
+    actor = getattr(request, "actor", None)
+    if actor is None:
+        from .actor import Actor
 
-    user = getattr(request, "user", None) or AnonymousUser()
+        actor = Actor.from_request(request)
     for entry in _entries[area]:
-        if entry.visible is not None and not entry.visible(user):
+        if entry.visible is not None and not entry.visible(actor):
             continue
         try:
             url = reverse(entry.url_name)

@@ -36,37 +36,11 @@ class User(AbstractUser):
             return StaffMembership.objects.none()
         return self.memberships.select_related("department")
 
-    def has_staff_role(self, *roles, department=None):
-        """True when this staff member holds any of `roles` (in `department`, if given).
-
-        DX administrators and auditors hold their role across all departments.
-
-        Deprecated (issue 10): use `request.actor.has_role(...)` (strict per department) and the apps'
-        policies. Kept only while other apps still call it; identity, notifications, municipality and
-        core no longer do.
-        """
-        if not self.is_authenticated or self.kind != self.Kind.STAFF or not self.is_active:
-            return False
-        memberships = self.memberships.all()
-        if roles:
-            memberships = memberships.filter(role__in=roles)
-        if department is not None:
-            code = getattr(department, "code", department)
-            memberships = memberships.filter(models.Q(department__code=code) | models.Q(role__in=[Role.DX_ADMIN, Role.AUDITOR]))
-        return memberships.exists()
-
     def staff_roles(self):
         """{(Role, department code)} — what core.actor.Actor checks policies against."""
         if self.kind != self.Kind.STAFF:
             return set()
         return {(Role(role), code) for role, code in self.memberships.values_list("role", "department__code")}
-
-    def department_codes(self, *roles):
-        """Deprecated (issue 10): use `actor.department_codes(...)`. Kept while other apps still call it."""
-        memberships = self.memberships.all()
-        if roles:
-            memberships = memberships.filter(role__in=roles)
-        return set(memberships.values_list("department__code", flat=True))
 
     @property
     def resident_profile(self):

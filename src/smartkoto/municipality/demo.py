@@ -61,7 +61,8 @@ def load():
         Department.objects.update_or_create(
             code=code,
             defaults={"name": both(ja, en), "division": both(div_ja, div_en), "location": both(loc_ja, loc_en),
-                      "phone": "03-3647-9111", "email": f"{code}@city.koto.example.jp"},
+                      "phone": "03-3647-9111", "email": f"{code}@city.koto.example.jp",
+                      "keeps_ledger": code == "kaikei"},
         )
     for code, kind, ja, en, addr_ja, addr_en, postal, lat, lon in OFFICES:
         Office.objects.update_or_create(

@@ -35,6 +35,9 @@ class Department(models.Model):
     location = models.JSONField(_("where to find it"), default=dict, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
+    keeps_ledger = models.BooleanField(
+        _("keeps the ledger of every department's payments (会計管理)"), default=False,
+        help_text=_("Its staff read every department's payments and reconcile them with the provider's settlements."))
 
     class Meta:
         ordering = ["code"]

@@ -43,6 +43,11 @@ def department_codes():
     return list(Department.objects.values_list("code", flat=True))
 
 
+def ledger_department_codes():
+    """The departments that keep the ledger of every department's payments (会計管理室 in most wards)."""
+    return list(Department.objects.filter(keeps_ledger=True).values_list("code", flat=True))
+
+
 def offices(kind=None):
     found = Office.objects.all()
     return found.filter(kind=kind) if kind else found

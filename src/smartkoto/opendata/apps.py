@@ -17,12 +17,7 @@ class OpendataConfig(AppConfig):
         live.register_own_sources()
         navigation.register("public", "opendata:catalog", _("Open data"), order=60)
         navigation.register("staff", "opendata_staff:home", _("Open data"), order=60,
-                            visible=lambda user: policy.can(_actor(user), "catalog.read_staff"))
+                            visible=policy.allows("catalog.read_staff"))
         navigation.register("footer", "opendata:developers", _("Open data API"), order=60)
         openapi.register_paths(openapi_paths.PATHS, schemas=openapi_paths.SCHEMAS, tags=openapi_paths.TAGS)
 
-
-def _actor(user):
-    from smartkoto.core.actor import Actor
-
-    return Actor.for_user(user) if getattr(user, "is_authenticated", False) else Actor.anonymous()

@@ -2,20 +2,6 @@ from django.apps import AppConfig
 from django.core import checks
 
 
-def _can(user, action):
-    from smartkoto.core.actor import Actor
-
-    from .permissions import policy
-
-    return user.is_authenticated and policy.can(Actor.for_user(user), action)
-
-
-def _is_resident(user):
-    from smartkoto.core.actor import Actor
-
-    return user.is_authenticated and Actor.for_user(user).is_resident
-
-
 def check_provider(app_configs=None, **kwargs):
     """The configured payment provider (PAYMENTS_PROVIDER / SMARTKOTO_PAYMENTS_PROVIDER) must be a registered one."""
     from .providers import registry
@@ -38,18 +24,19 @@ class PaymentsConfig(AppConfig):
 
         from smartkoto.core import navigation, openapi
 
-        from . import api, slips, workflow  # noqa: F401  (slips subscribes to payment_succeeded; workflow registers)
+        from . import api, slips, workflow
+        from .permissions import policy  # noqa: F401  (slips subscribes to payment_succeeded; workflow registers)
         from .providers import simulated, stripe  # noqa: F401  (the providers register themselves on import)
 
         checks.register(check_provider, checks.Tags.compatibility, deploy=False)
         navigation.register("public", "payments:slip_lookup", _("Pay a payment slip"), order=40)
         navigation.register("public", "payments:mine", _("My payments"), order=41,
-                            visible=_is_resident)
+                            visible=lambda actor: actor.is_resident)
         navigation.register("staff", "payments_staff:index", _("Payments"), order=40,
-                            visible=lambda user: _can(user, "payment.list"))
+                            visible=policy.allows("payment.list"))
         navigation.register("staff", "payments_staff:fees", _("Fees"), order=42,
-                            visible=lambda user: _can(user, "fee.change"))
+                            visible=policy.allows("fee.change"))
         navigation.register("staff", "payments_staff:ledger", _("Ledger and reconciliation"), order=41,
-                            visible=lambda user: _can(user, "ledger.view"))
+                            visible=policy.allows("ledger.view"))
         openapi.register_paths(api.openapi_paths(), schemas={"Payment": api.PAYMENT_SCHEMA, "NewPayment": api.NEW_PAYMENT_SCHEMA},
                                tags=[{"name": "payments", "description": "Payments of ward fees (納付)"}])

@@ -13,7 +13,7 @@ from smartkoto.core import audit, csvfile
 
 from . import queries
 from .models import LedgerEntry, ReconciliationRun
-from .permissions import ACCOUNTING, policy
+from .permissions import accounting_code, policy
 from .providers import registry
 
 MATCHED = "matched"
@@ -84,7 +84,7 @@ def reconcile(start: date, end: date, *, actor, provider_id=None, report=None):
 
     Each item: finding, kind, provider_ref (payment at the provider), line_ref, ledger amount, provider amount.
     """
-    policy.check(actor, "ledger.reconcile", department_code=ACCOUNTING)
+    policy.check(actor, "ledger.reconcile", department_code=accounting_code())
     provider_id = provider_id or registry.default_id()
     if report is None:
         report = registry.get(provider_id).settlement_report(start, end)
@@ -119,7 +119,7 @@ def reconcile(start: date, end: date, *, actor, provider_id=None, report=None):
     counts = Counter(item["finding"] for item in items)
     run = ReconciliationRun.objects.create(provider=provider_id, period_start=start, period_end=end, run_by=actor.user,
                                            counts={f: counts.get(f, 0) for f in FINDINGS}, items=items)
-    audit.record("payments.reconciled", actor=actor, target=run, department_code=ACCOUNTING,
+    audit.record("payments.reconciled", actor=actor, target=run, department_code=accounting_code(),
                  detail={"start": start.isoformat(), "end": end.isoformat(), "counts": run.counts})
     return run
 

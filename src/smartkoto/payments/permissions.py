@@ -18,18 +18,31 @@
 from smartkoto.core import guest
 from smartkoto.core.permissions import Policy, department_of
 from smartkoto.core.roles import CASE_ROLES, DEPARTMENT_ROLES, Role
+from smartkoto.municipality import queries as municipality
 
 policy = Policy("payments")
 
-ACCOUNTING = "kaikei"
-"""The accounting office (会計管理室): it keeps the ledger of every department's payments."""
+def accounting_codes():
+    """The accounting office(s) (会計管理室): they keep the ledger of every department's payments. Data, not
+    code: `Department.keeps_ledger` in the municipality settings."""
+    return municipality.ledger_department_codes()
+
+
+def accounting_code():
+    """The department code ledger audit records carry ("" when none is set)."""
+    codes = accounting_codes()
+    return codes[0] if codes else ""
+
+
+def _accounting(actor, *roles):
+    return any(actor.has_role(*roles, department=code) for code in accounting_codes())
 
 GUEST_KIND = "payments"
 READ_SCOPE, WRITE_SCOPE = "payments:read", "payments:write"
 
 
 def _reads(actor, department):
-    return (actor.has_role(*DEPARTMENT_ROLES, department=department) or actor.has_role(*DEPARTMENT_ROLES, department=ACCOUNTING)
+    return (actor.has_role(*DEPARTMENT_ROLES, department=department) or _accounting(actor, *DEPARTMENT_ROLES)
             or actor.has_role(Role.AUDITOR))
 
 
@@ -97,7 +110,7 @@ def _(actor, payment):
 @policy.rule("refund.request")
 def _(actor, payment):
     code = department_of(payment)
-    return actor.has_role(*CASE_ROLES, department=code) or actor.has_role(*CASE_ROLES, department=ACCOUNTING)
+    return actor.has_role(*CASE_ROLES, department=code) or _accounting(actor, *CASE_ROLES)
 
 
 @policy.rule("refund.decide")
@@ -108,7 +121,7 @@ def _(actor, refund):
         return False
     code = refund.payment.department_code
     return (actor.has_role(Role.DEPARTMENT_MANAGER, department=code)
-            or actor.has_role(Role.DEPARTMENT_MANAGER, department=ACCOUNTING))
+            or _accounting(actor, Role.DEPARTMENT_MANAGER))
 
 
 @policy.rule("refund.submit")
@@ -128,7 +141,7 @@ def _(actor, fee):
     if actor.is_system:
         return True
     code = department_of(fee)
-    return actor.has_role(*DEPARTMENT_ROLES, department=code) or actor.has_role(*DEPARTMENT_ROLES, department=ACCOUNTING)
+    return actor.has_role(*DEPARTMENT_ROLES, department=code) or _accounting(actor, *DEPARTMENT_ROLES)
 
 
 @policy.rule("slip.list")
@@ -138,12 +151,12 @@ def _(actor, _obj=None):
 
 @policy.rule("ledger.view")
 def _(actor, _obj=None):
-    return actor.is_system or actor.has_role(department=ACCOUNTING) or actor.has_role(Role.AUDITOR)
+    return actor.is_system or _accounting(actor) or actor.has_role(Role.AUDITOR)
 
 
 @policy.rule("ledger.reconcile")
 def _(actor, _obj=None):
-    return actor.is_system or actor.has_role(*CASE_ROLES, department=ACCOUNTING)
+    return actor.is_system or _accounting(actor, *CASE_ROLES)
 
 
 @policy.rule("fee.list")
@@ -163,7 +176,7 @@ def _(actor, _obj=None):
 
 def read_department_codes(actor):
     """Departments whose payments `actor` reads; None means every department."""
-    if actor.is_system or actor.has_role(Role.AUDITOR) or actor.has_role(*DEPARTMENT_ROLES, department=ACCOUNTING):
+    if actor.is_system or actor.has_role(Role.AUDITOR) or _accounting(actor, *DEPARTMENT_ROLES):
         return None
     if actor.is_service:
         if READ_SCOPE not in (actor.service_account.scopes or []):

@@ -9,7 +9,6 @@ class ProceduresConfig(AppConfig):
 
     def ready(self):
         from smartkoto.core import navigation, openapi
-        from smartkoto.core.actor import Actor
 
         from . import workflow  # noqa: F401  (registers the form version lifecycle)
         from .api import OPENAPI_PATHS, OPENAPI_SCHEMAS
@@ -18,6 +17,6 @@ class ProceduresConfig(AppConfig):
         navigation.register("public", "procedures:catalog", _("Procedures"), order=10)
         navigation.register("footer", "procedures:online_share", _("Online-ready procedures"), order=10)
         navigation.register("staff", "procedures_staff:list", _("Procedures and forms"), order=30,
-                            visible=lambda user: user.is_authenticated and policy.can(Actor.for_user(user), "builder.open"))
+                            visible=policy.allows("builder.open"))
         openapi.register_paths(OPENAPI_PATHS, schemas=OPENAPI_SCHEMAS,
                                tags=[{"name": "procedures", "description": "The public procedure catalog (手続)."}])

@@ -19,7 +19,7 @@ from smartkoto.core.downloads import download
 from .. import ledger, links, queries, services, slips
 from ..forms import FeeAmountForm, IssueSlipForm, PeriodForm, RefundDecisionForm, RefundRequestForm
 from ..models import Refund
-from ..permissions import ACCOUNTING, policy
+from ..permissions import accounting_code, policy
 from ..workflow import Status
 
 
@@ -168,19 +168,19 @@ def fee_detail(request, pk):
 # --- ledger and reconciliation ------------------------------------------------------------------------
 def ledger_view(request):
     actor = request.actor
-    policy.check(actor, "ledger.view", department_code=ACCOUNTING)
+    policy.check(actor, "ledger.view", department_code=accounting_code())
     form, start, end = _period(request, default_days=30)
     rows = ledger.totals_by_fee_and_day(start, end, actor=actor) if start else []
     fmt = request.GET.get("format")
     if start and fmt in {"csv", "xlsx"}:
-        audit.record("payments.ledger_exported", actor=actor, department_code=ACCOUNTING,
+        audit.record("payments.ledger_exported", actor=actor, department_code=accounting_code(),
                      detail={"start": start.isoformat(), "end": end.isoformat(), "format": fmt})
         filename = f"ledger-{start:%Y%m%d}-{end:%Y%m%d}.{fmt}"
         if fmt == "csv":
             return csvfile.response(ledger.export_rows(start, end, request.LANGUAGE_CODE, actor=actor), ledger.HEADERS, filename)
         return download(ledger.export_xlsx(start, end, request.LANGUAGE_CODE, actor=actor), filename,
                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    audit.record("payments.ledger_viewed", actor=actor, department_code=ACCOUNTING)
+    audit.record("payments.ledger_viewed", actor=actor, department_code=accounting_code())
     totals = {"payments": sum(r["payments"] for r in rows), "refunds": sum(r["refunds"] for r in rows), "net": sum(r["net"] for r in rows)}
     query = request.GET.copy()
     query.pop("format", None)
@@ -197,7 +197,7 @@ def reconciliation(request):
     today = timezone.localdate()
     form = PeriodForm(request.POST or None, initial={"start": today, "end": today})
     if request.method == "POST":
-        policy.check(actor, "ledger.reconcile", department_code=ACCOUNTING)
+        policy.check(actor, "ledger.reconcile", department_code=accounting_code())
         scope = request.POST.get("scope")
         if scope == "day":
             form = PeriodForm({"start": request.POST.get("day") or today, "end": request.POST.get("day") or today})
