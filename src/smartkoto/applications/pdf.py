@@ -4,40 +4,22 @@
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import override
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
 from smartkoto.core.i18n import tr
-from smartkoto.core.pdf import GOTHIC, MINCHO, new_canvas, wrap
+from smartkoto.core.pdf import GOTHIC, MINCHO, FlowingText
 from smartkoto.municipality import queries as municipality
-from smartkoto.procedures import queries as procedures
 from smartkoto.procedures import formschema
 
 
-class Writer:
+class Writer(FlowingText):
+    """The receipt's and the letter's layout: 20 mm margins, lines 6.5 mm apart at 10.5 pt."""
+
     def __init__(self, title):
-        self.buffer, self.pdf = new_canvas(title)
-        self.y = A4[1] - 25 * mm
+        super().__init__(title, margin=20 * mm, top=25 * mm, bottom=20 * mm)
 
     def line(self, text, font=MINCHO, size=10.5, gap=6.5):
-        for part in wrap(text, font, size, A4[0] - 40 * mm):
-            self._ensure_room()
-            self.pdf.setFont(font, size)
-            self.pdf.drawString(20 * mm, self.y, part)
-            self.y -= gap * mm * size / 10.5
-
-    def _ensure_room(self):
-        if self.y < 20 * mm:
-            self.pdf.showPage()
-            self.y = A4[1] - 25 * mm
-
-    def space(self, amount=4):
-        self.y -= amount * mm
-
-    def finish(self):
-        self.pdf.showPage()
-        self.pdf.save()
-        return self.buffer.getvalue()
+        self.text(text, font, size, leading=gap * mm * size / 10.5)
 
 
 def receipt(application):

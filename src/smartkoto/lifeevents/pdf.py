@@ -4,64 +4,20 @@ printed at the counter (届書), with a box for the counter's identity check."""
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override, pgettext
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
 from smartkoto.core.i18n import tr
-from smartkoto.core.pdf import GOTHIC, MINCHO, new_canvas, wrap
+from smartkoto.core.pdf import GOTHIC, MINCHO, FlowingText
 from smartkoto.municipality import queries as municipality
-from smartkoto.procedures import queries as procedures
 from smartkoto.procedures import formschema
 
-LEFT, WIDTH = 18 * mm, A4[0] - 36 * mm
-
-
-class Page:
-    def __init__(self, title):
-        self.buffer, self.pdf = new_canvas(title, author=tr(municipality.profile()["service_name"], "ja"))
-        self.y = A4[1] - 20 * mm
-
-    def room(self, height):
-        if self.y - height < 18 * mm:
-            self.pdf.showPage()
-            self.y = A4[1] - 20 * mm
-
-    def text(self, value, font=MINCHO, size=10, indent=0):
-        for line in wrap(value, font, size, WIDTH - indent):
-            self.room(size * 0.55 * mm)
-            self.y -= size * 0.36 * mm  # `y` is the top of the line; the baseline sits one ascent (1 pt ≈ 0.36 mm) below
-            self.pdf.setFont(font, size)
-            self.pdf.drawString(LEFT + indent, self.y, line)
-            self.y -= size * 0.19 * mm
-
-    def box_row(self, label, value, label_width=55 * mm):
-        """One row of the form: label cell and value cell with borders."""
-        lines = wrap(value or "", MINCHO, 10.5, WIDTH - label_width - 4 * mm)
-        height = max(9 * mm, (len(lines) * 5 + 4) * mm)
-        self.room(height)
-        self.pdf.setLineWidth(0.6)
-        self.pdf.rect(LEFT, self.y - height, label_width, height)
-        self.pdf.rect(LEFT + label_width, self.y - height, WIDTH - label_width, height)
-        self.pdf.setFont(GOTHIC, 9)
-        for i, line in enumerate(wrap(label, GOTHIC, 9, label_width - 4 * mm)[:2]):
-            self.pdf.drawString(LEFT + 2 * mm, self.y - 5.5 * mm - i * 4 * mm, line)
-        self.pdf.setFont(MINCHO, 10.5)
-        for i, line in enumerate(lines):
-            self.pdf.drawString(LEFT + label_width + 2 * mm, self.y - 6 * mm - i * 5 * mm, line)
-        self.y -= height
-
-    def space(self, amount=4):
-        self.y -= amount * mm
-
-    def finish(self):
-        self.pdf.showPage()
-        self.pdf.save()
-        return self.buffer.getvalue()
+def _document(title):
+    return FlowingText(title, author=tr(municipality.profile()["service_name"], "ja"))
 
 
 def checklist(checklist, rows):
     """The personal checklist, in the reader's language (Japanese names kept beside English ones)."""
-    page = Page(f"{tr(checklist.life_event.name)} — {_('Your checklist')}")
+    page = _document(f"{tr(checklist.life_event.name)} — {_('Your checklist')}")
     page.text(tr(municipality.profile()["service_name"]) or municipality.name(), GOTHIC, 9)
     page.space(2)
     page.text(f"{tr(checklist.life_event.name)}: {_('Your checklist')}", GOTHIC, 16)
@@ -99,7 +55,7 @@ DOCUMENTS = {"mynumber_card": "マイナンバーカード", "driving_licence": 
 def official_form(entry, procedure, summary, staff):
     """The official form prefilled from the pre-entry (Japanese, as the ward's forms are), A4."""
     with override("ja"):
-        page = Page(f"{tr(procedure.name, 'ja')}（事前入力）")
+        page = _document(f"{tr(procedure.name, 'ja')}（事前入力）")
         page.text(f"{municipality.name('ja')}長 殿", GOTHIC, 11)
         page.space(2)
         page.text(tr(procedure.name, "ja"), GOTHIC, 20)
