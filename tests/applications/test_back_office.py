@@ -123,4 +123,7 @@ def test_cases_api_of_a_department_account_sees_only_that_department(submitted, 
 
     _account, token = ServiceAccount.issue("seiso-system", ["cases:read"], department=Department.objects.get(code="seiso"))
     assert Client().get("/api/applications/cases", HTTP_AUTHORIZATION=f"Bearer {token}").json()["count"] == 0
-    assert Client().get(f"/api/applications/cases/{submitted.reference}", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 404
+    refused = Client().get(f"/api/applications/cases/{submitted.reference}", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert refused.status_code == 403 and refused.json()["error"] == "forbidden"  # refused like every other door, and audited
+    assert AuditRecord.objects.filter(action="access.refused", actor_kind="service").exists()
+    assert Client().get("/api/applications/cases/KT-2099-999999", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 404
