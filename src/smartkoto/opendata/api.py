@@ -53,7 +53,7 @@ def _json(body, status=200):
 ROWS_MAX = 1000  # CKAN's ckan.search.rows_max: larger rows/limit values are lowered to it
 OFFSET_MAX = 10**6  # start/offset beyond this are refused (the catalog has hundreds of datasets)
 TEXT_MAX = 1000  # q, fq, query
-WORDS_MAX = 32  # words in a free-text q
+WORDS_MAX = datastore.Q_WORDS_MAX  # words in a free-text q
 NAME_MAX = 200  # ids, names, sort expressions, field names
 LIST_MAX = 100  # items in a list parameter
 

@@ -26,6 +26,7 @@ from .workflow import LOAD
 BATCH = 5000
 MAX_LIMIT = 32000
 DEFAULT_LIMIT = 100
+Q_WORDS_MAX = 32  # words in a free-text q (each is one condition)
 
 
 class QueryError(Exception):
