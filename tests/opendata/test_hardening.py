@@ -96,3 +96,94 @@ def test_resource_page_with_a_huge_page_number_shows_the_last_page(client, demo_
     for page in ("100000000000000000000", "-5", "abc", "1e9"):
         response = client.get(url, {"page": page, "q": " ".join(["AED"] * 1000)})
         assert response.status_code == 200, page
+
+
+# -- XLSX limits (item 4) --------------------------------------------------------------------------------
+def _xlsx(rows, dimension=True, padding=0):
+    """A minimal XLSX written with zipfile: `rows` data rows under a header, 300k rows in ~0.4 MB."""
+    import io
+    import zipfile
+
+    body = "<row><c><v>1</v></c><c><v>2</v></c></row>" * rows  # cell references are optional in OOXML
+    sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             + (f'<dimension ref="A1:B{rows + 1}"/>' if dimension else "")
+             + '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>番号</t></is></c><c r="B1" t="inlineStr"><is><t>値</t></is></c></row>'
+             + body + "</sheetData>" + " " * padding + "</worksheet>")
+    files = {
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        "_rels/.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": sheet,
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as book:
+        for name, text in files.items():
+            book.writestr(name, text)
+    return out.getvalue()
+
+
+def test_small_xlsx_still_reads(koto):
+    from smartkoto.opendata import tabular
+
+    report = tabular.validate(_xlsx(3), "XLSX")
+    assert not report.fatal and report.rows == 3 and report.columns == ["番号", "値"]
+
+
+def test_300k_row_xlsx_is_refused_from_its_dimension_before_loading(make_dataset):
+    import time
+
+    from smartkoto.core.actor import Actor
+    from smartkoto.opendata import messages, services, tabular
+    from smartkoto.opendata.models import ResourceFile
+
+    data = _xlsx(300_000)
+    assert len(data) < 400 * 1024  # the issue's file was 387 KB
+    started = time.monotonic()
+    assert tabular.check_xlsx(data) == ("too_many_rows", {"limit": 200_000})
+    assert time.monotonic() - started < 0.5
+    _ds, resource = make_dataset("big", fmt="XLSX")
+    started = time.monotonic()
+    version = services.upload(resource, "big.xlsx", data, actor=Actor.system("tests"), run_now=True)
+    assert time.monotonic() - started < 5
+    assert version.load_state == ResourceFile.Load.REJECTED and version.report["counts"] == {"too_many_rows": 1}
+    assert "200000" in messages.described(version.report, "ja")[0]["message"]
+
+
+def test_xlsx_without_dimension_is_stopped_at_the_row_limit(make_dataset, settings):
+    from smartkoto.opendata import tabular
+
+    settings.OPENDATA_XLSX_MAX_ROWS = 100
+    report = tabular.validate(_xlsx(250, dimension=False), "XLSX")
+    assert report.fatal and report.counts["too_many_rows"] == 1 and report.rows <= 101
+
+
+def test_xlsx_that_unpacks_too_large_is_refused_unopened(koto, settings):
+    from smartkoto.opendata import tabular
+
+    settings.OPENDATA_XLSX_MAX_UNPACKED_BYTES = 1024 * 1024
+    data = _xlsx(3, padding=5 * 1024 * 1024)
+    assert len(data) < 64 * 1024
+    problem = tabular.check_xlsx(data)
+    assert problem[0] == "xlsx_too_large" and problem[1]["mb"] == 1
+    assert tabular.validate(data, "XLSX").counts["xlsx_too_large"] == 1
+
+
+def test_staff_upload_of_a_large_xlsx_is_refused_on_the_resource_page(client, make_staff, staff_login, make_dataset):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import translation
+
+    staff_login(client, make_staff("dx-admin", "dx", "dx_admin"))
+    _ds, resource = make_dataset("big", fmt="XLSX")
+    with translation.override("ja"):
+        response = client.post(f"/staff/opendata/big/resources/{resource.pk}/", {"file": SimpleUploadedFile("big.xlsx", _xlsx(200_001))},
+                               HTTP_ACCEPT_LANGUAGE="ja")
+    page = response.content.decode()
+    assert response.status_code == 200 and "error-summary" in page and "200000" in page
+    assert resource.files.count() == 0
