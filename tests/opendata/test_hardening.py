@@ -187,3 +187,43 @@ def test_staff_upload_of_a_large_xlsx_is_refused_on_the_resource_page(client, ma
     page = response.content.decode()
     assert response.status_code == 200 and "error-summary" in page and "200000" in page
     assert resource.files.count() == 0
+
+
+# -- bulk queue (item 9) ---------------------------------------------------------------------------------
+BULK_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "bulk"]}}
+
+
+def test_upload_enqueues_its_load_on_the_bulk_queue(make_dataset, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from smartkoto.core.actor import Actor
+    from smartkoto.opendata import services
+    from smartkoto.opendata.models import ResourceFile
+
+    settings.TASKS = BULK_TASKS
+    _ds, resource = make_dataset("queued")
+    version = services.upload(resource, "a.csv", "名称,値\nA,1\n".encode(), actor=Actor.system("tests"))
+    assert version.load_state == ResourceFile.Load.QUEUED
+    row = DBTaskResult.objects.get(task_path="smartkoto.opendata.tasks.load_resource_file")
+    assert row.queue_name == "bulk" and row.args_kwargs["args"] == [version.pk]
+
+
+def test_live_refresh_command_leaves_loads_to_the_bulk_queue(demo_catalog, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = BULK_TASKS
+    call_command("opendata_refresh_live", stdout=StringIO())
+    queued = DBTaskResult.objects.filter(task_path="smartkoto.opendata.tasks.load_resource_file")
+    assert queued.exists() and set(queued.values_list("queue_name", flat=True)) == {"bulk"}
+
+
+def test_loads_fall_back_to_the_default_queue_while_the_backend_refuses_bulk(make_dataset, settings, caplog):
+    from smartkoto.opendata import tasks
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    assert tasks.bulk_queue() == "default" and "bulk" in caplog.text
+    settings.TASKS = BULK_TASKS
+    assert tasks.bulk_queue() == "bulk"
