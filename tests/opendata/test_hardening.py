@@ -227,3 +227,10 @@ def test_loads_fall_back_to_the_default_queue_while_the_backend_refuses_bulk(mak
     assert tasks.bulk_queue() == "default" and "bulk" in caplog.text
     settings.TASKS = BULK_TASKS
     assert tasks.bulk_queue() == "bulk"
+
+
+@pytest.mark.parametrize("query", ["page=100000000000000000000", "page=-5", "modified_since=0001-01-01",
+                                   "modified_since=9999-12-31T23:59:59%2B14:00", "modified_since=0001-01-01T00:00:00-14:00"])
+def test_dcat_catalog_edges_answer_without_error(client, demo_catalog, query):
+    response = client.get(f"/catalog.jsonld?{query}")
+    assert response.status_code == 200
