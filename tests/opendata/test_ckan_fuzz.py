@@ -87,3 +87,21 @@ def test_ckan_action_never_answers_5xx(client, ids, action, data):
 ])
 def test_ckan_post_bodies_of_wrong_shape(client, demo_catalog, body):
     _check(client.post("/api/3/action/package_search", data=body, content_type="application/json"))
+
+
+@settings(max_examples=60, derandomize=True, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data())
+def test_public_pages_never_answer_5xx(client, ids, data):
+    """The HTML catalog, resource page and DCAT feeds with arbitrary query parameters (repeated ones included)."""
+    from django.urls import reverse
+
+    url = data.draw(st.sampled_from([reverse("opendata:resource", args=["aed-locations", ids["resource"]]), reverse("opendata:catalog"),
+                                     "/catalog.jsonld", "/data.json"]), label="url")
+    names = ["page", "q", "chart", "organization", "tags", "res_format", "groups", "license_id", "sort", "modified_since"]
+    pairs = data.draw(st.lists(st.tuples(st.sampled_from(names), JSON.map(_as_query_value)), max_size=5), label="query")
+    query = {}
+    for key, value in pairs:
+        query.setdefault(key, []).append(value.replace("\x00", ""))
+    response = client.get(url, query)
+    assert response.status_code in (200, 400, 404), (response.status_code, url, query)
