@@ -21,7 +21,7 @@ def post(client, action, body):
 def _validation_error(status, body, field):
     assert status == 409, body
     assert body["success"] is False and body["error"]["__type"] == "Validation Error"
-    assert isinstance(body["error"][field], list) and body["error"][field][0]
+    assert isinstance(body["error"][field], list) and body["error"][field][0] and "message" not in body["error"]
     assert body["help"].endswith("help_show?name=" + body["help"].rsplit("=", 1)[1])
 
 

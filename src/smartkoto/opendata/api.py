@@ -511,7 +511,8 @@ def action(request, name):
         result = function(request, _params(request, name))
     except ActionError as exc:
         error = {"__type": exc.kind, "message": f"{exc.kind}: {exc.message}" if exc.kind != "Bad request" else exc.message}
-        error.update(exc.fields)
+        if exc.fields:  # CKAN's Validation Error: {"__type", "<param>": [messages]} and no message
+            error = {"__type": exc.kind, **exc.fields}
         return _json({"help": _help(name), "success": False, "error": error}, exc.status)
     return _json({"help": _help(name), "success": True, "result": result})
 
