@@ -2,8 +2,12 @@
 CKAN harvesters and portal tools can use the catalog. Shapes and errors follow standards.md §2."""
 
 import json
+import math
+import re
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from smartkoto.municipality import queries as municipality
@@ -45,39 +49,220 @@ def _json(body, status=200):
                         content_type="application/json;charset=utf-8")
 
 
-def _params(request):
-    params = {}
-    for key in request.GET:
-        values = request.GET.getlist(key)
-        params[key] = values if len(values) > 1 else values[0]
-    if request.method == "POST":
-        if request.content_type == "application/json" or (request.body[:1] in (b"{",)):
-            try:
-                body = json.loads(request.body or b"{}")
-            except ValueError:
-                raise ActionError("Bad request - JSON Error: could not read the request body") from None
-            if not isinstance(body, dict):
-                raise ActionError("Bad request - JSON Error: the body must be a JSON object")
-            params.update(body)
+# -- parameters: every one checked at the edge (issue 11) -------------------------------------------------
+ROWS_MAX = 1000  # CKAN's ckan.search.rows_max: larger rows/limit values are lowered to it
+OFFSET_MAX = 10**6  # start/offset beyond this are refused (the catalog has hundreds of datasets)
+TEXT_MAX = 1000  # q, fq, query
+WORDS_MAX = datastore.Q_WORDS_MAX  # words in a free-text q
+NAME_MAX = 200  # ids, names, sort expressions, field names
+LIST_MAX = 100  # items in a list parameter
+
+
+class Invalid(Exception):
+    pass
+
+
+def _text(max_length=NAME_MAX, words=None):
+    def check(value):
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise Invalid(_("Must be a string"))
+        if isinstance(value, float) and not math.isfinite(value):
+            raise Invalid(_("Must be a string"))
+        value = str(value)
+        if "\x00" in value:
+            raise Invalid(_("Must not contain NUL characters"))
+        if len(value) > max_length:
+            raise Invalid(_("Must be at most %(limit)d characters long") % {"limit": max_length})
+        if words and len(value.split()) > words:
+            raise Invalid(_("Must have at most %(limit)d words") % {"limit": words})
+        return value
+    return check
+
+
+def _integer(minimum=0, maximum=None, lower_to=None):
+    """A whole number (JSON number or digits); above `lower_to` it is lowered (CKAN's rows_max), above
+    `maximum` refused."""
+    def check(value):
+        if isinstance(value, float) and math.isfinite(value) and value.is_integer() and abs(value) < 2**63:
+            value = int(value)
+        if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d{1,30}\s*", value):
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise Invalid(_("Invalid integer"))
+        if value < minimum:
+            raise Invalid(_("Must be a natural number") if minimum == 0 else _("Must be at least %(limit)d") % {"limit": minimum})
+        if lower_to is not None and value > lower_to:
+            return lower_to
+        if maximum is not None and value > maximum:
+            raise Invalid(_("Must be at most %(limit)d") % {"limit": maximum})
+        return value
+    return check
+
+
+def _boolean(value):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) or (isinstance(value, str) and len(value) <= 10):
+        return str(value).strip().lower() in ("true", "1", "yes", "t", "y", "on")
+    raise Invalid(_("Must be a boolean"))
+
+
+def _json_text(value):
+    try:
+        return json.loads(value)
+    except (ValueError, RecursionError):
+        raise Invalid(_("Must be valid JSON")) from None
+
+
+def _names(value):
+    """A list of names: a JSON list, a JSON list written as text, or one comma-separated text."""
+    if isinstance(value, str):
+        _text(TEXT_MAX)(value)
+        if value.strip().startswith("["):
+            value = _json_text(value)
         else:
-            for key in request.POST:
-                params[key] = request.POST.get(key)
+            return value
+    if not isinstance(value, list) or len(value) > LIST_MAX:
+        raise Invalid(_("Must be a list of at most %(limit)d names") % {"limit": LIST_MAX})
+    return [_text()(item) for item in value]
+
+
+def _scalar(value):
+    if value is None or isinstance(value, bool) or isinstance(value, str):
+        return _text(TEXT_MAX)(value) if isinstance(value, str) else value
+    if isinstance(value, int) and -(2**63) <= value < 2**63:
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        return value
+    raise Invalid(_("Values must be text, numbers or booleans"))
+
+
+def _filters(value):
+    """datastore_search filters: {field: value or [values]}, as JSON or JSON text."""
+    if isinstance(value, str):
+        value = _json_text(_text(TEXT_MAX * 10)(value)) if value.strip() else {}
+    if not isinstance(value, dict) or len(value) > LIST_MAX:
+        raise Invalid(_("Must be a JSON object"))
+    out = {}
+    for key, item in value.items():
+        if isinstance(item, list):
+            if len(item) > LIST_MAX:
+                raise Invalid(_("Must be a list of at most %(limit)d names") % {"limit": LIST_MAX})
+            item = [_scalar(v) for v in item]
+        else:
+            item = _scalar(item)
+        out[_text()(key)] = item
+    return out
+
+
+def _datastore_q(value):
+    """datastore_search q: words, or {field: text} (also as JSON text)."""
+    if isinstance(value, str) and value.strip().startswith("{"):
+        value = _json_text(_text(TEXT_MAX)(value))
+    if isinstance(value, dict):
+        if len(value) > LIST_MAX:
+            raise Invalid(_("Must be a JSON object"))
+        return {_text()(key): _text(TEXT_MAX)(_scalar(text) if not isinstance(text, str) else text) for key, text in value.items()}
+    return _text(TEXT_MAX, words=WORDS_MAX)(value)
+
+
+def _datastore_offset(value):
+    return _integer(maximum=datastore.max_rows())(value)
+
+
+_LIST_PAGE = {"limit": _integer(maximum=OFFSET_MAX), "offset": _integer(maximum=OFFSET_MAX)}
+_NAME_LIST = {**_LIST_PAGE, "sort": _text(), "all_fields": _boolean}
+SPECS = {
+    "status_show": {},
+    "license_list": {},
+    "package_list": dict(_LIST_PAGE),
+    "current_package_list_with_resources": {"limit": _integer(lower_to=ROWS_MAX), "offset": _integer(maximum=OFFSET_MAX),
+                                            "page": _integer(minimum=1, maximum=OFFSET_MAX)},
+    "package_search": {"q": _text(TEXT_MAX, words=WORDS_MAX), "fq": _text(TEXT_MAX), "rows": _integer(lower_to=ROWS_MAX),
+                       "start": _integer(maximum=OFFSET_MAX), "sort": _text(), "facet.field": _names,
+                       "facet.limit": _integer(minimum=-1, lower_to=ROWS_MAX), "facet.mincount": _integer(maximum=OFFSET_MAX),
+                       "include_private": _boolean, "include_drafts": _boolean},
+    "package_show": {"id": _text(), "name_or_id": _text(), "use_default_schema": _boolean, "include_tracking": _boolean},
+    "resource_show": {"id": _text()},
+    "organization_list": dict(_NAME_LIST),
+    "organization_show": {"id": _text(), "include_datasets": _boolean},
+    "group_list": dict(_NAME_LIST),
+    "group_show": {"id": _text()},
+    "tag_list": {"query": _text(TEXT_MAX, words=WORDS_MAX), "q": _text(TEXT_MAX, words=WORDS_MAX), "all_fields": _boolean},
+    "datastore_search": {"resource_id": _text(), "id": _text(), "filters": _filters, "q": _datastore_q, "fields": _names,
+                         "sort": _names, "limit": _integer(lower_to=datastore.MAX_LIMIT), "offset": _datastore_offset,
+                         "records_format": _text(), "distinct": _boolean, "include_total": _boolean, "plain": _boolean,
+                         "language": _text()},
+    "help_show": {"name": _text()},
+}
+MANY = {"facet.field", "fields", "sort"}  # parameters that may be given more than once (their values form a list)
+
+
+def _raw_params(request):
+    """The request's parameters as given: query string (a repeated key → list of its values) and a JSON
+    or form body."""
+    params, repeated = {}, set()
+    sources = [request.GET]
+    if request.method == "POST":
+        try:
+            body = request.body
+        except RequestDataTooBig:
+            raise ActionError(_("Bad request - the request body is too large")) from None
+        if request.content_type == "application/json" or body[:1] == b"{":
+            try:
+                data = json.loads(body or b"{}")
+            except (ValueError, RecursionError):
+                raise ActionError(_("Bad request - JSON Error: could not read the request body")) from None
+            if not isinstance(data, dict):
+                raise ActionError(_("Bad request - JSON Error: the body must be a JSON object"))
+            for key, value in (p for source in sources for p in source.lists()):
+                params[key] = value if len(value) > 1 else value[0]
+                repeated.update([key] if len(value) > 1 else [])
+            for key, value in data.items():
+                params[key] = value
+                repeated.discard(key)
+            return params, repeated
+        sources.append(request.POST)
+    for source in sources:
+        for key, values in source.lists():
+            if key in params:
+                values = ([params[key]] if key not in repeated else params[key]) + values
+            params[key] = values if len(values) > 1 else values[0]
+            if len(values) > 1:
+                repeated.add(key)
+    return params, repeated
+
+
+def _params(request, name):
+    """The action's known parameters, each checked and converted; a wrong one is a CKAN Validation Error
+    (409) naming every wrong parameter. A scalar parameter given more than once is refused (defined
+    behaviour for `?q=a&q=b`); unknown parameters are ignored, as CKAN does."""
+    raw, repeated = _raw_params(request)
+    spec = SPECS.get(name, {})
+    params, errors = {}, {}
+    for key, check in spec.items():
+        if key not in raw or raw[key] is None:
+            continue
+        value = raw[key]
+        if key in repeated and key not in MANY:
+            errors[key] = [_("Give this parameter only once")]
+            continue
+        try:
+            params[key] = check(value)
+        except Invalid as exc:
+            errors[key] = [str(exc)]
+    if errors:
+        raise ValidationFailed("Validation Error", errors)
     return params
 
 
 def _int(params, key, default, maximum=None):
-    try:
-        value = int(params.get(key, default))
-    except (TypeError, ValueError):
-        raise ValidationFailed("Validation Error", {key: ["Invalid integer"]}) from None
-    if value < 0:
-        raise ValidationFailed("Validation Error", {key: ["Must be a positive integer"]})
+    value = params.get(key, default)
     return min(value, maximum) if maximum else value
 
 
 def _bool(params, key, default=False):
-    value = params.get(key, default)
-    return value if isinstance(value, bool) else str(value).lower() in ("true", "1", "yes")
+    return bool(params.get(key, default))
 
 
 def _list(value):
@@ -85,11 +270,6 @@ def _list(value):
         return []
     if isinstance(value, list):
         return value
-    if isinstance(value, str) and value.startswith("["):
-        try:
-            return json.loads(value)
-        except ValueError:
-            raise SearchQueryError("Search Query Error: facet.field must be a JSON list") from None
     return [value]
 
 
@@ -218,7 +398,7 @@ def _org_counts():
 
 
 def _name_list(params, items, make):
-    if params.get("sort", "name asc").startswith("package_count"):
+    if params.get("sort", "name asc").strip().startswith("package_count"):
         items.sort(key=lambda kv: -kv[1])
     else:
         items.sort(key=lambda kv: kv[0], reverse="desc" in params.get("sort", ""))
@@ -302,8 +482,21 @@ def help_show(request, params):
 ACTIONS = {fn.__name__: fn for fn in (
     status_show, package_list, package_search, package_show, resource_show, organization_list, organization_show,
     group_list, group_show, tag_list, license_list, datastore_search, help_show)}
-ACTIONS["current_package_list_with_resources"] = lambda request, params: [
-    ckan.package_dict(d) for d in queries.published().order_by("-modified")[_int(params, "offset", 0):_int(params, "offset", 0) + _int(params, "limit", 100, 1000)]]
+
+
+def current_package_list_with_resources(request, params):
+    limit = params.get("limit", 100)
+    offset = params.get("offset", 0)
+    if "page" in params:
+        offset = (params["page"] - 1) * limit
+        if offset > OFFSET_MAX:
+            raise ValidationFailed("Validation Error", {"page": [_("Must be at most %(limit)d") % {"limit": OFFSET_MAX // max(limit, 1) + 1}]})
+    return [ckan.package_dict(d) for d in queries.published().order_by("-modified")[offset:offset + limit]]
+
+
+ACTIONS["current_package_list_with_resources"] = current_package_list_with_resources
+SPECS["site_read"] = {}
+ACTIONS["site_read"] = lambda request, params: True
 
 
 @csrf_exempt
@@ -315,10 +508,11 @@ def action(request, name):
         return _json({"help": _help(name), "success": False,
                       "error": {"message": f"Bad request - Action name not known: {name}", "__type": "Bad request"}}, 400)
     try:
-        result = function(request, _params(request))
+        result = function(request, _params(request, name))
     except ActionError as exc:
         error = {"__type": exc.kind, "message": f"{exc.kind}: {exc.message}" if exc.kind != "Bad request" else exc.message}
-        error.update(exc.fields)
+        if exc.fields:  # CKAN's Validation Error: {"__type", "<param>": [messages]} and no message
+            error = {"__type": exc.kind, **exc.fields}
         return _json({"help": _help(name), "success": False, "error": error}, exc.status)
     return _json({"help": _help(name), "success": True, "result": result})
 

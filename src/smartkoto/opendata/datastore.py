@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from smartkoto.core import csvfile
 from smartkoto.core.text import normalize
@@ -25,6 +26,7 @@ from .workflow import LOAD
 BATCH = 5000
 MAX_LIMIT = 32000
 DEFAULT_LIMIT = 100
+Q_WORDS_MAX = 32  # words in a free-text q (each is one condition)
 
 
 class QueryError(Exception):
@@ -172,14 +174,18 @@ def _as_list(value):
     return list(value)
 
 
+INT_RANGE = range(-(2**63), 2**63)  # what both databases store as an integer
+
+
 def _coerce(value, kind):
     if value is None:
         return None
     if kind == "int":
         try:
-            return int(value)
-        except (TypeError, ValueError):
+            number = int(value)
+        except (TypeError, ValueError, OverflowError):
             return value
+        return number if number in INT_RANGE else str(value)
     if kind == "numeric":
         try:
             return float(value)
@@ -221,11 +227,21 @@ def _page_bounds(params):
     try:
         limit = min(int(params.get("limit", DEFAULT_LIMIT)), MAX_LIMIT)
         offset = int(params.get("offset", 0))
-        if limit < 0 or offset < 0:
+        if limit < 0 or not 0 <= offset <= max_rows():
             raise ValueError
-    except (TypeError, ValueError):
-        raise QueryError({"limit": ["limit and offset must be whole numbers ≥ 0"]}) from None
+    except (TypeError, ValueError, OverflowError):
+        raise QueryError({"limit": [_("limit and offset must be whole numbers ≥ 0 (offset at most %(limit)d)") % {"limit": max_rows()}]}) from None
     return limit, offset
+
+
+def _row_numbers(values):
+    """`_id` filter values as row numbers (values that cannot be one match nothing)."""
+    numbers = []
+    for value in values:
+        number = _coerce(value, "int")
+        if isinstance(number, int) and not isinstance(number, bool) and number in INT_RANGE:
+            numbers.append(number)
+    return numbers
 
 
 def _filters(params):
@@ -398,7 +414,7 @@ def _apply_filters(rows, filters, kinds):
             if len(values) == 1:
                 scalar[name] = _coerce(values[0], kinds[name]) if name != "_id" else None
             if name == "_id":
-                rows = rows.filter(row_number__in=[_coerce(v, "int") for v in values])
+                rows = rows.filter(row_number__in=_row_numbers(values))
             elif len(values) > 1:
                 condition = Q()
                 for v in values:
@@ -411,7 +427,7 @@ def _apply_filters(rows, filters, kinds):
     for name, value in filters.items():
         values = value if isinstance(value, list) else [value]
         if name == "_id":
-            rows = rows.filter(row_number__in=[_coerce(v, "int") for v in values])
+            rows = rows.filter(row_number__in=_row_numbers(values))
             continue
         typed_values = [_coerce(v, kinds[name]) for v in values]
         marks = ", ".join(["%s"] * len(typed_values))

@@ -159,11 +159,17 @@ def parse_since(value):
         from datetime import datetime, time
 
         moment = datetime.combine(day, time.min)
-    if moment.tzinfo is None:
-        from django.utils import timezone
+    from datetime import datetime, timezone as dt_timezone
 
-        moment = timezone.make_aware(moment)
-    return moment
+    from django.utils import timezone
+
+    # Kept inside 1970–9000 (UTC), so that the year-1 and year-9999 edges cannot overflow in a conversion.
+    earliest, latest = datetime(1970, 1, 1, tzinfo=dt_timezone.utc), datetime(9000, 1, 1, tzinfo=dt_timezone.utc)
+    if moment.year < 1971:
+        return earliest
+    if moment.year > 8999:
+        return latest
+    return timezone.make_aware(moment) if moment.tzinfo is None else moment
 
 
 def catalog_graph(page=1, modified_since=None, fmt="jsonld"):

@@ -92,6 +92,26 @@ class DatasetForm(SafeForm):
         }
 
 
+def check_upload(upload, fmt=""):
+    """Size, and for an XLSX (a zip) its unpacked size and rows, before anything is stored."""
+    if upload.size > max_upload_bytes():
+        raise forms.ValidationError(_("The file is larger than %(mb)s MB. Split it or ask the DX office.")
+                                    % {"mb": max_upload_bytes() // (1024 * 1024)})
+    upload.seek(0)
+    head = upload.read(4)
+    is_xlsx = str(fmt).upper() == "XLSX" or (upload.name or "").lower().endswith((".xlsx", ".xlsm"))
+    if is_xlsx and head == b"PK\x03\x04":
+        from . import messages, tabular
+
+        upload.seek(0)
+        problem = tabular.check_xlsx(upload.read())
+        if problem is not None:
+            code, params = problem
+            raise forms.ValidationError(messages.describe({"code": code, "params": params}))
+    upload.seek(0)
+    return upload
+
+
 class ResourceForm(SafeForm):
     name_ja = forms.CharField(label=_("Name (Japanese)"), max_length=200)
     name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
@@ -107,10 +127,7 @@ class ResourceForm(SafeForm):
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
-        if upload and upload.size > max_upload_bytes():
-            raise forms.ValidationError(_("The file is larger than %(mb)s MB. Split it or ask the DX office.")
-                                        % {"mb": max_upload_bytes() // (1024 * 1024)})
-        return upload
+        return check_upload(upload, self.data.get("format", "")) if upload else upload
 
     def clean(self):
         cleaned = super().clean()
@@ -122,9 +139,9 @@ class ResourceForm(SafeForm):
 class UploadForm(SafeForm):
     file = forms.FileField(label=_("New version of the file"))
 
+    def __init__(self, *args, fmt="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fmt = fmt
+
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > max_upload_bytes():
-            raise forms.ValidationError(_("The file is larger than %(mb)s MB. Split it or ask the DX office.")
-                                        % {"mb": max_upload_bytes() // (1024 * 1024)})
-        return upload
+        return check_upload(self.cleaned_data["file"], self.fmt)

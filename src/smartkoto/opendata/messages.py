@@ -18,6 +18,7 @@ def _templates():
         "ragged": _("Row {row} has {found} cells, but the header has {expected}. Check for a missing or extra comma."),
         "duplicate_header": _("The column “{column}” appears more than once in the header."),
         "too_many_rows": _("The file has more than {limit} rows, the most one resource may hold."),
+        "xlsx_too_large": _("The Excel file unpacks to {size_mb} MB, more than the {mb} MB allowed. Save it as CSV and upload that instead."),
         "missing_column": _("The required column “{column}” is missing."),
         "missing_optional_column": _("The column “{column}” of this layout is missing (it is optional)."),
         "unknown_column": _("The column “{column}” is not part of this layout. It is kept as it is."),

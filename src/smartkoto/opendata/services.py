@@ -114,9 +114,9 @@ def upload(resource, filename, content: bytes, *, actor, run_now=False):
         from . import datastore
 
         return datastore.load(version)
-    from .tasks import load_resource_file
+    from .tasks import enqueue_load
 
-    load_resource_file.enqueue(version.pk)
+    enqueue_load(version.pk)  # on the bulk queue: long loads never hold up payments or mail
     version.refresh_from_db()
     return version
 

@@ -8,6 +8,7 @@ content are problems in the report, and a file with any of them is not loaded at
 import csv
 import io
 import re
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -17,7 +18,75 @@ from .schemas import base, registry
 
 MAX_ISSUES = 500
 ERROR, WARNING = "error", "warning"
-FATAL_CODES = {"binary", "encoding_unknown", "empty", "bad_quoting", "ragged", "duplicate_header", "too_many_rows", "xlsx_unreadable"}
+FATAL_CODES = {"binary", "encoding_unknown", "empty", "bad_quoting", "ragged", "duplicate_header", "too_many_rows", "xlsx_unreadable",
+               "xlsx_too_large"}
+MB = 1024 * 1024
+
+
+def xlsx_max_rows():
+    """Data rows an XLSX may have (a larger table is published as CSV); setting OPENDATA_XLSX_MAX_ROWS."""
+    from django.conf import settings
+
+    return getattr(settings, "OPENDATA_XLSX_MAX_ROWS", 200_000)
+
+
+def xlsx_max_unpacked_bytes():
+    """What an XLSX may unpack to (all its zip members together); setting OPENDATA_XLSX_MAX_UNPACKED_BYTES."""
+    from django.conf import settings
+
+    return getattr(settings, "OPENDATA_XLSX_MAX_UNPACKED_BYTES", 50 * MB)
+
+
+_SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\br:id="([^"]+)"')
+_RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]{0,3}\d*(?::[A-Z]{0,3}(\d+))?"')
+
+
+def _first_sheet(book):
+    """The zip member of the workbook's first sheet (from workbook.xml and its relationships)."""
+    try:
+        with book.open("xl/workbook.xml") as handle:
+            first = _SHEET.search(handle.read(256 * 1024))
+        with book.open("xl/_rels/workbook.xml.rels") as handle:
+            relationships = handle.read(256 * 1024)
+    except KeyError:
+        return None
+    if first is None:
+        return None
+    for tag in _RELATIONSHIP.findall(relationships):
+        ident, target = re.search(rb'\bId="([^"]*)"', tag), re.search(rb'\bTarget="([^"]*)"', tag)
+        if ident and target and ident.group(1) == first.group(1):
+            name = target.group(1).decode("utf-8", "replace")
+            return name.lstrip("/") if name.startswith("/") else "xl/" + name
+    return None
+
+
+def check_xlsx(data: bytes):
+    """Look at an XLSX before anything is unpacked: (code, params) of the first problem, or None.
+
+    The zip directory gives the unpacked size of every member (a zip bomb is refused here) and the
+    first sheet's `<dimension>` (in its first bytes) the number of rows; a sheet without one is
+    counted while it is read (`_read_xlsx` stops after the limit)."""
+    try:
+        book = zipfile.ZipFile(io.BytesIO(data))
+        members = book.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        return "xlsx_unreadable", {}
+    unpacked = sum(member.file_size for member in members)
+    if len(members) > 10_000 or unpacked > xlsx_max_unpacked_bytes():
+        return "xlsx_too_large", {"mb": xlsx_max_unpacked_bytes() // MB, "size_mb": -(-unpacked // MB)}
+    try:
+        sheet = _first_sheet(book)
+        if sheet is None:
+            return None
+        with book.open(sheet) as handle:
+            head = handle.read(64 * 1024)
+    except (KeyError, zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
+        return "xlsx_unreadable", {}
+    dimension = _DIMENSION.search(head)
+    if dimension and dimension.group(1) and int(dimension.group(1)[:12]) - 1 > xlsx_max_rows():
+        return "too_many_rows", {"limit": xlsx_max_rows()}
+    return None
 
 
 @dataclass
@@ -135,6 +204,12 @@ def _guess(data):
 
 
 def _read_xlsx(data, report):
+    problem = check_xlsx(data)
+    if problem is not None:
+        code, params = problem
+        report.add(code, **params)
+        return None, iter(())
+    limit = xlsx_max_rows()
     try:
         from openpyxl import load_workbook
 
@@ -158,6 +233,9 @@ def _read_xlsx(data, report):
 
     def rows():
         for line, row in enumerate(values, start=2):
+            if line - 1 > limit:  # a sheet without a (true) <dimension>: stop at the limit
+                report.add("too_many_rows", limit=limit)
+                return
             cells = [cell(v) for v in row]
             if any(c.strip() for c in cells):
                 yield line, cells

@@ -99,15 +99,16 @@ def resource(request, name, resource_id):
                "schema": registry.get(res.schema_id) if res.schema_id else None,
                "breadcrumbs": _crumbs({"label": tr(ds.title), "url": reverse("opendata:dataset", args=[ds.name])}, {"label": tr(res.name)})}
     if res.datastore_active:
-        q = request.GET.get("q", "").strip()[:200]
+        q = " ".join(request.GET.get("q", "").replace("\x00", "").split()[:datastore.Q_WORDS_MAX])[:200]
+        size = 20
         try:
             page_number = max(1, int(request.GET.get("page", 1)))
-        except ValueError:
+        except (ValueError, OverflowError):
             page_number = 1
-        size = 20
-        result = datastore.search(res, {"q": q, "limit": size, "offset": (page_number - 1) * size, "records_format": "lists"})
-        total = result["total"]
+        total = datastore.search(res, {"q": q, "limit": 0, "records_format": "lists"})["total"]
         pages = max(1, -(-total // size))
+        page_number = min(page_number, pages)  # ?page=10**20 shows the last page
+        result = datastore.search(res, {"q": q, "limit": size, "offset": (page_number - 1) * size, "records_format": "lists"})
         base = {"q": q} if q else {}
         chart_columns = preview.chart_columns(res)
         chart_column = request.GET.get("chart") or preview.default_chart_column(res)

@@ -114,7 +114,7 @@ def resource_detail(request, name, resource_id):
             if services.refresh_live(res, actor=request.actor) is None:
                 flash.error(request, _("The source of this live dataset is not available yet."))
             return redirect("opendata_staff:resource", name=ds.name, resource_id=res.pk)
-        form = UploadForm(request.POST, request.FILES)
+        form = UploadForm(request.POST, request.FILES, fmt=res.format)
         if form.is_valid():
             services.upload(res, form.cleaned_data["file"].name, form.cleaned_data["file"].read(), actor=request.actor)
             return redirect("opendata_staff:resource", name=ds.name, resource_id=res.pk)
