@@ -143,6 +143,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 TASKS = {
     "default": {
         "BACKEND": env("SMARTKOTO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        # "bulk": long open-data loads, on their own worker so payments, mail and scheduled work never wait behind them
+        "QUEUES": ["default", "bulk"],
     }
 }
 
