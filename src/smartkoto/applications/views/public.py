@@ -4,6 +4,8 @@ then "my applications" with the status timeline, replies, withdrawal and downloa
 Who may open what is `permissions.py` (asked through `queries.application`): the owning resident, or the
 guest session that started or resumed the draft (`core.guest`)."""
 
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
@@ -254,6 +256,17 @@ def private(response):
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def private_page(view):
+    """Every page, file and JSON answer of applications carries personal data: no shared or browser cache keeps it.
+    (A local stand-in until core has one decorator for all apps; urls.py wraps every view with it.)"""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        return private(view(request, *args, **kwargs))
+
+    return wrapped
 
 
 def receipt(request, public_id):
