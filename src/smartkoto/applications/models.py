@@ -103,6 +103,8 @@ class CaseEvent(models.Model):
     amount_yen = models.IntegerField(null=True, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # claimed by tasks.notify_resident before it sends, so a task run twice emails once
+    resident_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -165,7 +165,7 @@ def submit(application, *, actor):
                      detail={"reference": application.reference, "procedure": procedure.slug, "version": application.form_version.number,
                              "fee": application.fee_amount, "fee_timing": application.fee_timing})
         pk = application.pk
-        transaction.on_commit(lambda: tasks.send_receipt.enqueue(pk))
+        tasks.enqueue_in_transaction(tasks.send_receipt, pk)
     return application
 
 
@@ -216,7 +216,7 @@ def _move(application, target, party, *, actor, text=""):
                      detail={"from": previous, "to": target})
         if party == STAFF:
             event_id = event.pk
-            transaction.on_commit(lambda: tasks.notify_resident.enqueue(event_id))
+            tasks.enqueue_in_transaction(tasks.notify_resident, event_id)
     return application
 
 
@@ -250,7 +250,7 @@ def message(application, text, *, actor):
         event = CaseEvent.objects.create(application=application, kind=CaseEvent.Kind.MESSAGE_TO_RESIDENT, text=text, actor=actor.user)
         audit.record("applications.message_sent", actor=actor, target=application, department_code=application.department_code)
         event_id = event.pk
-        transaction.on_commit(lambda: tasks.notify_resident.enqueue(event_id))
+        tasks.enqueue_in_transaction(tasks.notify_resident, event_id)
     return event
 
 
