@@ -50,7 +50,7 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "DATABASE_URL": _database_url(), "SMARTKOTO_DATA_DIR": data_dir, "SMARTKOTO_SECRET_KEY": settings.SECRET_KEY,
                "SMARTKOTO_BASE_URL": self.url, "SMARTKOTO_LOG_LEVEL": "ERROR", "DJANGO_SETTINGS_MODULE": "smartkoto.conf.settings",
-               "SMARTKOTO_TASKS_BACKEND": "django_tasks_db.DatabaseBackend"}
+               "SMARTKOTO_TASKS_BACKEND": "django_tasks_db.DatabaseBackend", "SMARTKOTO_EMAIL_LINKS_PER_HOUR": "1000"}
         env.pop("SMARTKOTO_TEST_DB_NAME", None)
         self.env = env
         self.log = open(os.path.join(data_dir, f"server-{self.port}.log"), "w+")

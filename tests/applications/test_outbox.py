@@ -124,3 +124,19 @@ def test_a_failed_send_releases_the_claim_so_a_retry_sends(catalog, make_residen
         tasks.send_receipt.call(application.pk)
     monkeypatch.undo()
     assert tasks.send_receipt.call(application.pk) == "sent"
+
+
+def test_the_guest_mail_limit_holds_under_parallel_requests(catalog, settings):
+    settings.EMAIL_LINKS_PER_HOUR = 5
+    barrier = threading.Barrier(20)
+
+    def count(i):
+        try:
+            barrier.wait(timeout=10)
+            return services._count_guest_mail("flood@example.jp", Actor.anonymous())
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(pool.map(count, range(20)))
+    assert results.count(True) == 5, results

@@ -47,17 +47,19 @@ def send_receipt(application_id):
         return "skipped"
     try:
         ja, en = municipality.name("ja"), municipality.name("en")
+        confirmed = _confirmed_address(application)
         with override("ja"):
             subject = f"【{ja}】申請を受け付けました（受付番号 {application.reference}）"
             body = (
-                f"{application.applicant_name} 様\n\n"
+                _greeting(application, confirmed) +
                 f"次の申請を受け付けました。\n手続: {tr(application.procedure.name, 'ja')}\n受付番号: {application.reference}\n"
                 f"手数料: {application.fee_amount:,}円\n\n申請状況はこちらで確認できます。\n"
                 f"{_base()}/applications/\n\n"
                 f"We have received your application.\nProcedure: {tr(application.procedure.name, 'en')}\nReference: {application.reference}\n\n{ja} {en}"
             )
         email = EmailMessage(subject, body, to=[application.applicant_email])
-        email.attach(f"receipt-{application.reference}.pdf", pdf.receipt(application), "application/pdf")
+        if confirmed:  # the PDF repeats the answers: only to an address the resident's account confirms
+            email.attach(f"receipt-{application.reference}.pdf", pdf.receipt(application), "application/pdf")
         email.send()
     except Exception:
         Application.objects.filter(pk=application.pk).update(receipt_emailed_at=None)  # not sent: a retry may send it
@@ -80,7 +82,7 @@ def notify_resident(event_id):
     with override("ja"):
         subject = f"【{ja}】申請の状況が更新されました（受付番号 {application.reference}）"
     body = (
-        f"{application.applicant_name} 様\n\n申請（{tr(application.procedure.name, 'ja')}、受付番号 {application.reference}）に更新があります。\n"
+        _greeting(application, _confirmed_address(application)) + f"申請（{tr(application.procedure.name, 'ja')}、受付番号 {application.reference}）に更新があります。\n"
         f"内容は申請状況のページで確認してください。\n{_base()}/applications/\n\n"
         f"There is an update on your application {application.reference}. Please see the status page.\n\n{ja} {en}"
     )
@@ -90,6 +92,18 @@ def notify_resident(event_id):
         CaseEvent.objects.filter(pk=event.pk).update(resident_notified_at=None)
         raise
     return "sent"
+
+
+def _confirmed_address(application):
+    """True when the address is the signed-in resident's own (from their account), not one typed on the form.
+    Mail to any other address carries nothing the sender typed except the reference: no name, no answers."""
+    profile = getattr(application.applicant, "profile", None) if application.applicant_id else None
+    own = (getattr(profile, "email", "") or "").strip().lower()
+    return bool(own) and own == (application.applicant_email or "").strip().lower()
+
+
+def _greeting(application, confirmed):
+    return f"{application.applicant_name} 様\n\n" if confirmed and application.applicant_name else ""
 
 
 def _base():
