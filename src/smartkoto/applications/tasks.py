@@ -95,11 +95,10 @@ def notify_resident(event_id):
 
 
 def _confirmed_address(application):
-    """True when the address is the signed-in resident's own (from their account), not one typed on the form.
-    Mail to any other address carries nothing the sender typed except the reference: no name, no answers."""
-    profile = getattr(application.applicant, "profile", None) if application.applicant_id else None
-    own = (getattr(profile, "email", "") or "").strip().lower()
-    return bool(own) and own == (application.applicant_email or "").strip().lower()
+    """Whether the mail may repeat what was typed (the name, the answers PDF): only for a signed-in resident, who
+    is identified (card or account) and answerable for the address they typed. A guest's typed address is
+    unconfirmed: mail there carries nothing the sender typed except the reference (no name, no answers)."""
+    return application.applicant_id is not None
 
 
 def _greeting(application, confirmed):
