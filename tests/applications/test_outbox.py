@@ -11,7 +11,6 @@ from django_tasks_db.models import DBTaskResult
 from smartkoto.applications import services, tasks
 from smartkoto.applications.models import Application
 from smartkoto.core.actor import Actor
-from smartkoto.identity.models import User
 from smartkoto.notifications.models import OutboxEmail
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
