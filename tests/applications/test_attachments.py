@@ -78,3 +78,55 @@ def test_stored_files_get_random_names_through_django_storage(resident_client, c
     stored = attachments.store(application, SimpleUploadedFile("私の保険証.pdf", b"%PDF-1.4\n%%EOF\n"))
     assert "保険証" not in stored.file.name and stored.file.name.startswith("applications/")
     assert stored.original_name == "私の保険証.pdf"
+
+
+def bomb_png(side=13000):
+    """A side×side 1-bit PNG made with zlib, row by row: a few tens of KB that decode to side² bytes in Pillow."""
+    import struct
+    import zlib
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    packer = zlib.compressobj(9)
+    row = b"\x00" + b"\x00" * ((side + 7) // 8)
+    idat = b"".join(packer.compress(row) for _ in range(side)) + packer.flush()
+    header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)  # 1-bit greyscale
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+def _rss_kb():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+
+
+def test_decompression_bomb_is_refused_from_its_header_without_decoding():
+    import resource
+
+    data = bomb_png()
+    assert len(data) < 1_000_000
+    peak_before, rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, _rss_kb()
+    with pytest.raises(ValidationError) as refused:
+        attachments.check(SimpleUploadedFile("bomb.png", data))
+    peak_after, rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, _rss_kb()
+    assert refused.value.code == "too_large"
+    assert rss_after - rss_before < 50 * 1024, (rss_before, rss_after)
+    assert peak_after - peak_before < 50 * 1024, (peak_before, peak_after)  # the peak too: nothing decoded and freed
+
+
+def test_images_just_over_the_limit_are_refused_before_decoding():
+    data = bomb_png(side=6400)  # 40.96 megapixels: under Pillow's 2× error threshold, refused by our header check
+    with pytest.raises(ValidationError) as refused:
+        attachments.check(SimpleUploadedFile("big.png", data))
+    assert refused.value.code == "too_large"
+
+
+def test_bomb_upload_gets_a_translated_field_error(resident_client, catalog):
+    resident_client.post("/applications/start/kokuho-dattai/")
+    application = Application.objects.get()
+    url = f"/applications/{application.public_id}/step/attachments/"
+    response = resident_client.post(url, {"document": SimpleUploadedFile("bomb.png", bomb_png())})
+    body = response.content.decode()
+    assert response.status_code == 200 and "error-summary" in body and 'aria-invalid="true"' in body
+    assert "画像が大きすぎます（4000万画素を超えています）。" in body
+    assert application.attachments.count() == 0

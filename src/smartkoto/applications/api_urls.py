@@ -1,9 +1,10 @@
 from django.urls import path
 
 from . import api
+from .views.public import private_page
 
 app_name = "applications_api"
 urlpatterns = [
-    path("cases", api.cases, name="cases"),
-    path("cases/<str:reference>", api.case, name="case"),
+    path("cases", private_page(api.cases), name="cases"),
+    path("cases/<str:reference>", private_page(api.case), name="case"),
 ]

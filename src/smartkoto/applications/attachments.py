@@ -4,6 +4,7 @@ so metadata such as GPS position is dropped, stored through Django storage (loca
 import hashlib
 import io
 import uuid
+import warnings
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -13,6 +14,10 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PER_APPLICATION = 10
 KINDS = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
+MAX_PIXELS = 40_000_000
+# Pillow's own decompression-bomb guard at our limit: Image.open raises DecompressionBombError for an image
+# over twice this size from its header alone; smaller images over the limit are refused below, before load().
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 
 def sniff(head: bytes):
@@ -25,14 +30,25 @@ def sniff(head: bytes):
     return None
 
 
+def _too_large():
+    return ValidationError(_("The image is too large (more than 40 megapixels)."), code="too_large")
+
+
 def _reencode(data, kind):
+    """Open lazily, check the size the header declares, and only then decode (a 600 KB PNG can declare
+    13000×13000 pixels and need gigabytes once decoded)."""
     try:
-        with Image.open(io.BytesIO(data)) as probe:
+        with warnings.catch_warnings():  # between 1× and 2× the limit Pillow only warns; the check below refuses
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            probe = Image.open(io.BytesIO(data))
+        with probe:
+            if probe.width * probe.height > MAX_PIXELS:
+                raise _too_large()
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
+            if image.width * image.height > MAX_PIXELS:
+                raise _too_large()
             image.load()
-            if image.width * image.height > 40_000_000:
-                raise ValidationError(_("The image is too large (more than 40 megapixels)."), code="too_large")
             image = ImageOps.exif_transpose(image)
             out = io.BytesIO()
             if kind == "jpg":
@@ -40,7 +56,9 @@ def _reencode(data, kind):
             else:
                 image.save(out, "PNG")
             return out.getvalue()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:
+        raise _too_large() from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ValidationError(_("The image file is damaged and cannot be opened."), code="corrupt") from exc
 
 

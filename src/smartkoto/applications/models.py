@@ -103,6 +103,8 @@ class CaseEvent(models.Model):
     amount_yen = models.IntegerField(null=True, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # claimed by tasks.notify_resident before it sends, so a task run twice emails once
+    resident_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -126,3 +128,15 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+
+class GuestMailCount(models.Model):
+    """How many emails a guest caused, per hashed address or client address and hour (fixed window).
+    Counted with one conditional UPDATE (`count < limit`), so parallel requests cannot pass the limit together."""
+
+    key = models.CharField(max_length=100)
+    window = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window"], name="applications_guestmail_once")]

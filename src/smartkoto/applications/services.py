@@ -5,6 +5,7 @@ with its audit record; emails and PDFs go to background tasks after commit.
 Every public function takes `actor=` and checks `permissions.policy` before it changes anything; every
 status change is `workflow.WF.apply(...)` (submit and payment success too)."""
 
+import datetime
 import hashlib
 import secrets
 
@@ -26,7 +27,7 @@ from smartkoto.procedures import queries as procedures
 from smartkoto.procedures import formschema
 
 from . import attachments
-from .models import Application, CaseEvent, ReferenceCounter
+from .models import Application, CaseEvent, GuestMailCount, ReferenceCounter
 from .permissions import GUEST_KIND, policy
 from .workflow import AFTER_APPROVAL, PAYMENT, RESIDENT, STAFF, WF, Status, TransitionNotAllowed, fee_open
 
@@ -165,7 +166,11 @@ def submit(application, *, actor):
                      detail={"reference": application.reference, "procedure": procedure.slug, "version": application.form_version.number,
                              "fee": application.fee_amount, "fee_timing": application.fee_timing})
         pk = application.pk
-        transaction.on_commit(lambda: tasks.send_receipt.enqueue(pk))
+        # a guest's typed address is not confirmed: its receipt counts against the guest mail limits
+        application.receipt_mail_refused = bool(application.applicant_email and application.applicant_id is None
+                                                and not _count_guest_mail(application.applicant_email, actor))
+        if not application.receipt_mail_refused:
+            tasks.enqueue_in_transaction(tasks.send_receipt, pk)
     return application
 
 
@@ -216,7 +221,7 @@ def _move(application, target, party, *, actor, text=""):
                      detail={"from": previous, "to": target})
         if party == STAFF:
             event_id = event.pk
-            transaction.on_commit(lambda: tasks.notify_resident.enqueue(event_id))
+            tasks.enqueue_in_transaction(tasks.notify_resident, event_id)
     return application
 
 
@@ -250,7 +255,7 @@ def message(application, text, *, actor):
         event = CaseEvent.objects.create(application=application, kind=CaseEvent.Kind.MESSAGE_TO_RESIDENT, text=text, actor=actor.user)
         audit.record("applications.message_sent", actor=actor, target=application, department_code=application.department_code)
         event_id = event.pk
-        transaction.on_commit(lambda: tasks.notify_resident.enqueue(event_id))
+        tasks.enqueue_in_transaction(tasks.notify_resident, event_id)
     return event
 
 
@@ -267,6 +272,42 @@ def _hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class TooManyEmails(Exception):
+    """A guest asked the ward to email more than the hourly limit (per address or per client address)."""
+
+
+def _guest_mail_limits():
+    from django.conf import settings
+
+    per_address = int(getattr(settings, "GUEST_MAILS_PER_HOUR", settings.EMAIL_LINKS_PER_HOUR))
+    return per_address, per_address * 10
+
+
+def _count_guest_mail(email, actor):
+    """One more email a guest causes to `email`: True if within the limits (per address, per client address),
+    each counted with a single conditional increment."""
+    from django.db import IntegrityError
+    from django.db.models import F
+
+    now = timezone.now()
+    window = now.replace(minute=0, second=0, microsecond=0)
+    per_address, per_client = _guest_mail_limits()
+    allowed = True
+    for key, limit in ((f"to:{_hash(email.strip().lower())}", per_address), (f"ip:{actor.client_address or '-'}"[:100], per_client)):
+        if not GuestMailCount.objects.filter(key=key, window=window).exists():
+            try:
+                with transaction.atomic():
+                    GuestMailCount.objects.create(key=key, window=window)
+            except IntegrityError:
+                pass  # a parallel request created it
+            GuestMailCount.objects.filter(window__lt=window - datetime.timedelta(days=1)).delete()
+        if not GuestMailCount.objects.filter(key=key, window=window, count__lt=limit).update(count=F("count") + 1):
+            allowed = False
+    if not allowed:
+        audit.record("applications.guest_mail_throttled", actor=actor)
+    return allowed
+
+
 def send_resume_link(application, email, *, actor, build_url):
     """Email a guest a one-time link to continue their draft. Only a hash of the token is kept."""
     from django.core.mail import send_mail
@@ -274,6 +315,8 @@ def send_resume_link(application, email, *, actor, build_url):
     from smartkoto.core.i18n import tr
 
     policy.check(actor, "draft.edit", application)
+    if not _count_guest_mail(email, actor):
+        raise TooManyEmails
     token = secrets.token_urlsafe(24)
     with transaction.atomic():
         application.guest_email = email

@@ -16,7 +16,7 @@ from smartkoto.core import audit
 from smartkoto.core.i18n import tr
 from smartkoto.core.workflow import STAFF, SYSTEM
 
-from .formschema import DefinitionError, validate_definition
+from .formschema import DefinitionError, check_shape, validate_definition
 from .models import FormVersion, Procedure
 from .permissions import policy
 from .workflow import FORM_VERSION
@@ -62,6 +62,10 @@ def save_draft(procedure, definition, *, actor, check=False):
     policy.check(actor, "form.edit", procedure)
     if check:
         validate_definition(definition)
+    else:  # a draft in the builder may be unfinished (a step without questions yet), never malformed
+        if not isinstance(definition, dict):
+            raise DefinitionError(_("The form needs at least one step."))
+        check_shape(definition)
     with transaction.atomic():
         draft = _ensure_draft(procedure, actor)
         draft.definition = definition
@@ -196,13 +200,17 @@ def import_form(procedure, raw, *, actor):
     policy.check(actor, "form.import", procedure)
     try:
         document = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise DefinitionError(_("The file is not JSON.")) from exc
-    if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
+    if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT or not isinstance(document.get("form"), dict):
         raise DefinitionError(_("The file is not a Smart KOTO procedure export."))
-    definition = (document.get("form") or {}).get("definition")
-    validate_definition(definition)
-    draft = save_draft(procedure, definition, actor=actor)
-    audit.record("procedures.form_imported", actor=actor, target=draft, department_code=procedure.department.code,
-                 detail={"version": draft.number, "source": tr(document["procedure"].get("name"))[:80]})
+    source = document.get("procedure") if isinstance(document.get("procedure"), dict) else {}
+    name = source.get("name")
+    source_name = tr(name)[:80] if isinstance(name, str) or (isinstance(name, dict) and all(isinstance(v, str) for v in name.values())) else ""
+    definition = document["form"].get("definition")
+    validate_definition(definition)  # everything checked before anything is saved
+    with transaction.atomic():
+        draft = save_draft(procedure, definition, actor=actor)
+        audit.record("procedures.form_imported", actor=actor, target=draft, department_code=procedure.department.code,
+                     detail={"version": draft.number, "source": source_name})
     return draft

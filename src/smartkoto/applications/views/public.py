@@ -4,6 +4,8 @@ then "my applications" with the status timeline, replies, withdrawal and downloa
 Who may open what is `permissions.py` (asked through `queries.application`): the owning resident, or the
 guest session that started or resumed the draft (`core.guest`)."""
 
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
@@ -135,9 +137,12 @@ def declare(request, public_id):
     form = DeclarationForm(request.POST or None, initial={"submission": application.public_id})
     if request.method == "POST" and form.is_valid():
         try:
-            services.submit(application, actor=request.actor)
+            application = services.submit(application, actor=request.actor)
         except services.Incomplete as exc:
             return redirect("applications:step", application.public_id, exc.step_id)
+        if getattr(application, "receipt_mail_refused", False):
+            messages.warning(request, _("Your application was sent, but too many emails were asked for, so no receipt email "
+                                        "will be sent. Note your reference number or download the receipt on the next page."))
         return redirect("applications:done", application.public_id)
     return render(request, "applications/declare.html", {
         "application": application, "procedure": application.procedure, "form": form,
@@ -162,10 +167,14 @@ def saved(request, public_id):
     application = queries.application(public_id, actor=request.actor, action="draft.edit")
     form = GuestLinkForm(request.POST or None, initial={"email": application.guest_email})
     if request.method == "POST" and application.applicant_id is None and form.is_valid():
-        services.send_resume_link(application, form.cleaned_data["email"], actor=request.actor,
-                                  build_url=lambda token: request.build_absolute_uri(reverse("applications:resume", args=[token])))
-        messages.success(request, _("We emailed you a link to continue. It works once."))
-        return redirect("applications:saved", application.public_id)
+        try:
+            services.send_resume_link(application, form.cleaned_data["email"], actor=request.actor,
+                                      build_url=lambda token: request.build_absolute_uri(reverse("applications:resume", args=[token])))
+        except services.TooManyEmails:
+            form.add_error("email", _("Too many emails were asked for. Wait an hour and try again."))
+        else:
+            messages.success(request, _("We emailed you a link to continue. It works once."))
+            return redirect("applications:saved", application.public_id)
     return render(request, "applications/saved.html", {
         "application": application, "procedure": application.procedure, "form": form,
         "breadcrumbs": _crumbs({"label": _("Saved")}),
@@ -254,6 +263,17 @@ def private(response):
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def private_page(view):
+    """Every page, file and JSON answer of applications carries personal data: no shared or browser cache keeps it.
+    (A local stand-in until core has one decorator for all apps; urls.py wraps every view with it.)"""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        return private(view(request, *args, **kwargs))
+
+    return wrapped
 
 
 def receipt(request, public_id):
