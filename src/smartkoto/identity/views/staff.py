@@ -5,6 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from smartkoto.core.http import private_page
+
 from .. import services
 from ..forms import StaffCodeForm, StaffPasswordForm
 from ..queries import staff_member_by_id
@@ -32,6 +34,7 @@ def staff_sign_in(request):
     return render(request, "identity/staff_sign_in.html", {"form": form})
 
 
+@private_page
 def staff_code(request):
     user_id = request.session.get(PENDING_KEY)
     user = staff_member_by_id(user_id) if user_id else None
