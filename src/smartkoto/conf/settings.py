@@ -213,7 +213,10 @@ STAFF_LOGIN_MAX_FAILURES = int(env("SMARTKOTO_STAFF_LOGIN_MAX_FAILURES", 5))
 # Per client address the limit is higher: behind a proxy every member of staff shares one address, and
 # one person's typos must not lock everyone out. It still stops one machine from guessing many accounts.
 STAFF_LOGIN_MAX_FAILURES_PER_ADDRESS = int(env("SMARTKOTO_STAFF_LOGIN_MAX_FAILURES_PER_ADDRESS", 50))
-STAFF_LOGIN_LOCK_SECONDS = int(env("SMARTKOTO_STAFF_LOGIN_LOCK_SECONDS", 15 * 60))
+# Locks are per (staff ID, client address) and per client address; the first lasts STAFF_LOGIN_LOCK_SECONDS,
+# each further one twice as long, up to STAFF_LOGIN_MAX_LOCK_SECONDS (core/throttle.py Lockout).
+STAFF_LOGIN_LOCK_SECONDS = int(env("SMARTKOTO_STAFF_LOGIN_LOCK_SECONDS", 5 * 60))
+STAFF_LOGIN_MAX_LOCK_SECONDS = int(env("SMARTKOTO_STAFF_LOGIN_MAX_LOCK_SECONDS", 4 * 60 * 60))
 
 # --- language, time ---------------------------------------------------------------------------
 LANGUAGE_CODE = "ja"
