@@ -140,17 +140,22 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # --- background work (Django Tasks API) ------------------------------------------------------
+# Two queues, each worked by its own worker process (`smartkoto worker --queue NAME`; `smartkoto run` starts
+# both): "default" for payments sweeps, mail and scheduled work, "bulk" for long open-data loads, so a
+# 300k-row spreadsheet never makes a payment or an email wait.
 TASKS = {
     "default": {
         "BACKEND": env("SMARTKOTO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "bulk"],
     }
 }
 
-# Periodic work enqueued by every worker's scheduler (core/schedule.py): (name, every seconds, task or command).
+# Periodic work enqueued by every worker's scheduler (core/schedule.py): (name, every seconds, task or
+# command[, queue]) — the queue is "default" unless named.
 PERIODIC_TASKS = [
     ("payments-sweep", 300, "smartkoto.payments.tasks.sweep"),
     ("appointments-release-holds", 60, "smartkoto.appointments.tasks.release_expired_holds"),
-    ("opendata-refresh-live", 3600, "command:opendata_refresh_live"),
+    ("opendata-refresh-live", 3600, "command:opendata_refresh_live", "bulk"),
 ]
 
 # --- files ----------------------------------------------------------------------------------
