@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "smartkoto.identity.middleware.StaffAreaMiddleware",
     "smartkoto.identity.middleware.ServiceTokenMiddleware",
     "smartkoto.core.middleware.ActorMiddleware",
+    "smartkoto.core.middleware.FormEncodingMiddleware",
     "smartkoto.core.middleware.RefusalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
