@@ -57,3 +57,12 @@ def test_the_staff_code_page_is_private(client, make_staff):
     page = client.get("/staff/sign-in/code/")
     assert page.status_code == 200
     assert page["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/staff/", "/staff/audit/"])
+def test_the_staff_home_and_audit_log_are_private(client, make_staff, staff_login, path):
+    staff_login(client, make_staff(username="auditor", role="auditor"))
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
