@@ -50,6 +50,13 @@ def test_api_paths_get_problem_details():
     assert response.json()["status"] == 400 and response.json()["title"]
 
 
+def test_ckan_actions_get_the_ckan_envelope():
+    response = Client().generic("POST", "/api/3/action/package_search", b"q=" + SJIS,
+                                content_type="application/x-www-form-urlencoded; charset=shift_jis")
+    assert response.status_code == 400
+    assert response.json()["success"] is False and response.json()["error"]["__type"] == "Bad request"
+
+
 def test_utf8_forms_are_untouched():
     client, token = _client_and_token("/en/sign-in/")
     body = f"csrfmiddlewaretoken={token}&email=".encode() + "花子%40example.jp".encode("utf-8")
