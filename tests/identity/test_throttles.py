@@ -123,3 +123,15 @@ def test_each_further_lock_lasts_twice_as_long(make_staff, settings):
 def test_lockout_arithmetic():
     lock = throttle.Lockout("k", 5, 60, 3600)
     assert [lock.delay(level) for level in range(8)] == [60, 120, 240, 480, 960, 1920, 3600, 3600]
+
+
+@pytest.mark.django_db
+def test_old_rows_are_purged_and_running_locks_kept():
+    from smartkoto.core.tasks import purge_throttles
+
+    long_ago = timezone.now() - timedelta(days=3)
+    Throttle.objects.create(key="old", count=3, window_ends=long_ago)
+    Throttle.objects.create(key="old-but-locked", count=5, window_ends=long_ago, locked_until=timezone.now() + timedelta(hours=1))
+    Throttle.objects.create(key="fresh", count=1, window_ends=timezone.now() + timedelta(hours=1))
+    purge_throttles.enqueue()
+    assert set(Throttle.objects.values_list("key", flat=True)) == {"old-but-locked", "fresh"}

@@ -157,6 +157,7 @@ PERIODIC_TASKS = [
     ("payments-sweep", 300, "smartkoto.payments.tasks.sweep"),
     ("appointments-release-holds", 60, "smartkoto.appointments.tasks.release_expired_holds"),
     ("opendata-refresh-live", 3600, "command:opendata_refresh_live", "bulk"),
+    ("core-purge-throttles", 3600, "smartkoto.core.tasks.purge_throttles"),
 ]
 
 # --- files ----------------------------------------------------------------------------------

@@ -40,6 +40,13 @@ def give_back(key):
     Throttle.objects.filter(key=key, count__gt=0).update(count=F("count") - 1)
 
 
+def purge(older_than_seconds=24 * 3600):
+    """Delete rows whose window ended long ago and that hold no running lock. Returns how many."""
+    now = timezone.now()
+    stale = Throttle.objects.filter(window_ends__lt=now - timedelta(seconds=older_than_seconds))
+    return stale.exclude(locked_until__gt=now).delete()[0]
+
+
 class Lockout:
     """At most `limit` attempts; then a lock of `first_delay` seconds, doubling with every further lock up
     to `max_delay`. The level is forgotten `memory` seconds after the last attempt, or by clear()."""
