@@ -1,8 +1,10 @@
 """`smartkoto` — one command for the platform.
 
-    smartkoto run [--port 8000]   migrate, load the Koto demo data once, start web server and worker
+    smartkoto run [--port 8000]   migrate, load the Koto demo data once, start web server and two workers
+                                  (queues "default" and "bulk")
     smartkoto serve               web server only (at scale: many of these behind a load balancer)
-    smartkoto worker              background worker only
+    smartkoto worker [--queue Q]  background worker for one queue: default (payments, mail, scheduled
+                                  work; the default) or bulk (long open-data loads); "*" for all
     smartkoto demo [--force]      load the demo data
     smartkoto audit verify        check the audit log's hash chain
     smartkoto totp USERNAME       current TOTP code of a demo staff member (development only)
@@ -62,25 +64,47 @@ def cmd_run(args):
     os.environ.setdefault("SMARTKOTO_BASE_URL", f"http://127.0.0.1:{args.port}")
     _setup()
     refuse_misconfiguration()
-    _migrate()
-    from smartkoto import demo
-
-    demo.load()
     from django.conf import settings
 
-    worker = subprocess.Popen([sys.executable, "-m", "smartkoto.cli", "worker"], env=os.environ.copy())
-    _print_welcome(settings, args.port)
-    # SIGTERM (docker stop, systemd, kill) must also stop the worker: turn it into a normal exit so the
-    # `finally` below runs instead of leaving the worker behind.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    from smartkoto.core import processes, worker
+
+    # A `run` killed with SIGKILL cannot stop its workers: find them through the PID file and stop them,
+    # so a restart never works a queue twice; a `run` still alive on this data folder is not disturbed.
     try:
+        processes.clear_leftovers(settings.DATA_DIR, log=lambda line: print(line, file=sys.stderr, flush=True))
+    except processes.AlreadyRunning as running:
+        print(f"Smart KOTO is already running on {settings.DATA_DIR} (smartkoto run, pid {running.pid}). "
+              "Stop it first (Ctrl+C or kill " + str(running.pid) + ").", file=sys.stderr)
+        sys.exit(1)
+    run_entry = processes.describe(os.getpid())
+    processes.write(settings.DATA_DIR, run_entry, [])
+    # SIGTERM (docker stop, systemd, kill) must also stop the workers: turn it into a normal exit so the
+    # `finally` below runs instead of leaving the workers behind. SIGINT (Ctrl+C) raises KeyboardInterrupt.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    workers = []
+    try:
+        _migrate()
+        from smartkoto import demo
+
+        demo.load()
+        env = {**os.environ, "SMARTKOTO_RUN_PID": str(os.getpid())}
+        for queue in worker.QUEUES:
+            workers.append((queue, subprocess.Popen([sys.executable, "-m", "smartkoto.cli", "worker", "--queue", queue], env=env)))
+        processes.write(settings.DATA_DIR, run_entry, [processes.describe(p.pid, queue=q) for q, p in workers])
+        _print_welcome(settings, args.port)
         _serve(args.host, args.port, args.threads)
+    except KeyboardInterrupt:
+        pass
     finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(10)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        for _queue, process in workers:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for _queue, process in workers:
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        processes.remove(settings.DATA_DIR, os.getpid())
 
 
 def _print_welcome(settings, port):
@@ -123,9 +147,17 @@ def cmd_serve(args):
 def cmd_worker(args):
     _setup()
     refuse_misconfiguration()
+    from django.conf import settings
+
     from smartkoto.core import worker
 
-    worker.run()
+    known = settings.TASKS["default"].get("QUEUES") or ["default"]
+    unknown = [name for name in args.queue.split(",") if name not in known and name != "*"]
+    if unknown:
+        print(f"Unknown queue {', '.join(unknown)}: the queues are {', '.join(known)} (or * for all).", file=sys.stderr)
+        sys.exit(2)
+    parent = os.environ.get("SMARTKOTO_RUN_PID", "")
+    worker.run(queue=args.queue, parent_pid=int(parent) if parent.isdigit() else None)
 
 
 def cmd_audit(args):
@@ -186,7 +218,10 @@ def main(argv=None):
         p.add_argument("--host", default=os.environ.get("SMARTKOTO_HOST", "127.0.0.1"))
         p.add_argument("--port", type=int, default=int(os.environ.get("SMARTKOTO_PORT", 8000)))
         p.add_argument("--threads", type=int, default=int(os.environ.get("SMARTKOTO_THREADS", 8)))
-    sub.add_parser("worker")
+    p = sub.add_parser("worker")
+    p.add_argument("--queue", default="default",
+                   help="queue to work: default (payments, mail, scheduled work), bulk (long open-data loads), "
+                        "several separated by commas, or * for all")
     p = sub.add_parser("demo")
     p.add_argument("--force", action="store_true")
     p = sub.add_parser("audit")

@@ -24,6 +24,11 @@ def production_env(tmp_path, **overrides):
         "SMARTKOTO_IDENTITY_PROVIDER": "oidc",
         "SMARTKOTO_OIDC_ISSUER": "https://idp.example.jp",
         "SMARTKOTO_DEVELOPMENT_OIDC": "0",
+        "SMARTKOTO_PAYMENTS_PROVIDER": "stripe",
+        "SMARTKOTO_STRIPE_SECRET_KEY": "sk_test_production_guard",
+        "SMARTKOTO_STRIPE_WEBHOOK_SECRET": "whsec_production_guard",
+        "SMARTKOTO_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "SMARTKOTO_EMAIL_HOST": "smtp.city.koto.example.jp",
         "SMARTKOTO_LOG_LEVEL": "ERROR",
     })
     for key, value in overrides.items():
@@ -62,7 +67,16 @@ def test_proper_production_settings_start_and_pass_the_deploy_check(tmp_path):
     ({"SMARTKOTO_DEVELOPMENT_OIDC": "1"}, "SMARTKOTO_DEVELOPMENT_OIDC"),
     ({"SMARTKOTO_IDENTITY_PROVIDER": None}, "SMARTKOTO_IDENTITY_PROVIDER"),
     ({"SMARTKOTO_BASE_URL": "http://online.city.koto.example.jp"}, "SMARTKOTO_BASE_URL"),
-], ids=["no-secret", "short-secret", "49-characters", "repetitive", "debug-on", "no-hosts", "development-oidc", "development-provider", "plain-http"])
+    ({"SMARTKOTO_PAYMENTS_PROVIDER": None}, "SMARTKOTO_PAYMENTS_PROVIDER is 'simulated'"),
+    ({"SMARTKOTO_PAYMENTS_PROVIDER": "simulated"}, "SMARTKOTO_ALLOW_SIMULATED_PAYMENTS"),
+    ({"SMARTKOTO_EMAIL_BACKEND": None}, "SMARTKOTO_ALLOW_OUTBOX_EMAIL"),
+    ({"SMARTKOTO_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}, "SMARTKOTO_EMAIL_BACKEND"),
+    ({"SMARTKOTO_TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}, "SMARTKOTO_ALLOW_INLINE_TASKS"),
+    ({"SMARTKOTO_FAST_PASSWORD_HASHER": "1"}, "SMARTKOTO_ALLOW_FAST_PASSWORD_HASHER"),
+    ({"SMARTKOTO_IDENTITY_PROVIDER": "development"}, "SMARTKOTO_ALLOW_DEVELOPMENT_SIGN_IN"),
+], ids=["no-secret", "short-secret", "49-characters", "repetitive", "debug-on", "no-hosts", "development-oidc",
+        "development-provider", "plain-http", "default-payments", "simulated-payments", "outbox-email", "console-email",
+        "inline-tasks", "md5-hasher", "development-sign-in"])
 def test_production_refuses_to_start_naming_the_problem(tmp_path, overrides, named):
     env = production_env(tmp_path, **overrides)
     started = django_setup(env)
@@ -82,6 +96,43 @@ def test_production_refusal_lists_every_problem_at_once(tmp_path):
     for name in ("SMARTKOTO_SECRET_KEY", "SMARTKOTO_DEBUG", "SMARTKOTO_ALLOWED_HOSTS", "SMARTKOTO_DEVELOPMENT_OIDC",
                  "SMARTKOTO_IDENTITY_PROVIDER"):
         assert name in check.stderr
+
+
+def test_the_refusal_names_every_development_plugin_at_once(tmp_path):
+    env = production_env(tmp_path, SMARTKOTO_PAYMENTS_PROVIDER=None, SMARTKOTO_EMAIL_BACKEND=None,
+                         SMARTKOTO_IDENTITY_PROVIDER=None, SMARTKOTO_DEVELOPMENT_OIDC="1")
+    started = django_setup(env)
+    assert started.returncode != 0
+    check = smartkoto(["check", "--deploy"], env)
+    assert check.returncode != 0
+    for name in ("SMARTKOTO_PAYMENTS_PROVIDER", "SMARTKOTO_EMAIL_BACKEND", "SMARTKOTO_IDENTITY_PROVIDER",
+                 "SMARTKOTO_DEVELOPMENT_OIDC", "SMARTKOTO_ALLOW_SIMULATED_PAYMENTS", "SMARTKOTO_ALLOW_OUTBOX_EMAIL",
+                 "SMARTKOTO_ALLOW_DEVELOPMENT_SIGN_IN"):
+        assert name in started.stderr and name in check.stderr
+    served = smartkoto(["serve", "--port", "0"], env)  # the web server refuses too, before listening
+    assert served.returncode != 0 and "SMARTKOTO_ALLOW_SIMULATED_PAYMENTS" in served.stderr
+
+
+def test_a_staging_override_starts_but_is_logged_and_listed(tmp_path):
+    env = production_env(tmp_path, SMARTKOTO_PAYMENTS_PROVIDER=None, SMARTKOTO_EMAIL_BACKEND=None,
+                         SMARTKOTO_IDENTITY_PROVIDER="development", SMARTKOTO_DEVELOPMENT_OIDC="1",
+                         SMARTKOTO_ALLOW_SIMULATED_PAYMENTS="1", SMARTKOTO_ALLOW_OUTBOX_EMAIL="1",
+                         SMARTKOTO_ALLOW_DEVELOPMENT_SIGN_IN="1")
+    started = django_setup(env)
+    assert started.returncode == 0, started.stderr
+    logged = [json.loads(line) for line in started.stderr.splitlines() if line.startswith("{")]
+    overrides = {record.get("override") for record in logged if record.get("level") == "WARNING"}
+    assert overrides == {"SMARTKOTO_ALLOW_SIMULATED_PAYMENTS", "SMARTKOTO_ALLOW_OUTBOX_EMAIL", "SMARTKOTO_ALLOW_DEVELOPMENT_SIGN_IN"}
+    check = smartkoto(["check", "--deploy"], env)
+    assert check.returncode == 0, check.stderr
+    for name in ("SMARTKOTO_ALLOW_SIMULATED_PAYMENTS", "SMARTKOTO_ALLOW_OUTBOX_EMAIL", "SMARTKOTO_ALLOW_DEVELOPMENT_SIGN_IN"):
+        assert name in check.stdout + check.stderr
+    # one override allows one thing only
+    only_payments = production_env(tmp_path, SMARTKOTO_PAYMENTS_PROVIDER=None, SMARTKOTO_EMAIL_BACKEND=None,
+                                   SMARTKOTO_ALLOW_SIMULATED_PAYMENTS="1")
+    refused = django_setup(only_payments)
+    assert refused.returncode != 0 and "SMARTKOTO_ALLOW_OUTBOX_EMAIL" in refused.stderr
+    assert "SMARTKOTO_ALLOW_SIMULATED_PAYMENTS" not in refused.stderr
 
 
 def test_deploy_check_outside_production_says_production_mode_is_off(tmp_path):

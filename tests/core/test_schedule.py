@@ -41,6 +41,23 @@ def test_management_commands_can_be_scheduled(settings):
 
 
 @pytest.mark.django_db
+def test_an_entry_may_name_its_queue(settings, monkeypatch):
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    queues = []
+    original = ImmediateBackend.enqueue
+
+    def spy(self, task, args, kwargs):
+        queues.append((task.name, task.queue_name))
+        return original(self, task, args, kwargs)
+
+    monkeypatch.setattr(ImmediateBackend, "enqueue", spy)
+    settings.PERIODIC_TASKS = [("check", 60, "command:check", "bulk"), ("tick", 60, "tests.core.test_schedule.tick")]
+    assert schedule.run_due() == ["check", "tick"]
+    assert queues == [("run_management_command", "bulk"), ("tick", "default")]
+
+
+@pytest.mark.django_db
 def test_a_broken_entry_does_not_stop_the_others(settings):
     RUNS.clear()
     settings.PERIODIC_TASKS = [("broken", 60, "tests.core.test_schedule.missing"), ("tick", 60, "tests.core.test_schedule.tick")]

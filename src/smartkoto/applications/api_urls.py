@@ -1,7 +1,9 @@
 from django.urls import path
 
+from smartkoto.core.http import private_page
+
 from . import api
-from .views.public import private_page
+
 
 app_name = "applications_api"
 urlpatterns = [

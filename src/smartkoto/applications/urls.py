@@ -1,7 +1,9 @@
 from django.urls import path
 
+from smartkoto.core.http import private_page
+
 from .views import public
-from .views.public import private_page
+
 
 app_name = "applications"
 urlpatterns = [

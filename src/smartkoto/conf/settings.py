@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "smartkoto.identity.middleware.StaffAreaMiddleware",
     "smartkoto.identity.middleware.ServiceTokenMiddleware",
     "smartkoto.core.middleware.ActorMiddleware",
+    "smartkoto.core.middleware.FormEncodingMiddleware",
     "smartkoto.core.middleware.RefusalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -140,6 +141,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # --- background work (Django Tasks API) ------------------------------------------------------
+# Two queues, each worked by its own worker process (`smartkoto worker --queue NAME`; `smartkoto run` starts
+# both): "default" for payments sweeps, mail and scheduled work, "bulk" for long open-data loads, so a
+# 300k-row spreadsheet never makes a payment or an email wait.
 TASKS = {
     "default": {
         "BACKEND": env("SMARTKOTO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
@@ -148,11 +152,13 @@ TASKS = {
     }
 }
 
-# Periodic work enqueued by every worker's scheduler (core/schedule.py): (name, every seconds, task or command).
+# Periodic work enqueued by every worker's scheduler (core/schedule.py): (name, every seconds, task or
+# command[, queue]) — the queue is "default" unless named.
 PERIODIC_TASKS = [
     ("payments-sweep", 300, "smartkoto.payments.tasks.sweep"),
     ("appointments-release-holds", 60, "smartkoto.appointments.tasks.release_expired_holds"),
-    ("opendata-refresh-live", 3600, "command:opendata_refresh_live"),
+    ("opendata-refresh-live", 3600, "command:opendata_refresh_live", "bulk"),
+    ("core-purge-throttles", 3600, "smartkoto.core.tasks.purge_throttles"),
 ]
 
 # --- files ----------------------------------------------------------------------------------
@@ -215,7 +221,10 @@ STAFF_LOGIN_MAX_FAILURES = int(env("SMARTKOTO_STAFF_LOGIN_MAX_FAILURES", 5))
 # Per client address the limit is higher: behind a proxy every member of staff shares one address, and
 # one person's typos must not lock everyone out. It still stops one machine from guessing many accounts.
 STAFF_LOGIN_MAX_FAILURES_PER_ADDRESS = int(env("SMARTKOTO_STAFF_LOGIN_MAX_FAILURES_PER_ADDRESS", 50))
-STAFF_LOGIN_LOCK_SECONDS = int(env("SMARTKOTO_STAFF_LOGIN_LOCK_SECONDS", 15 * 60))
+# Locks are per (staff ID, client address) and per client address; the first lasts STAFF_LOGIN_LOCK_SECONDS,
+# each further one twice as long, up to STAFF_LOGIN_MAX_LOCK_SECONDS (core/throttle.py Lockout).
+STAFF_LOGIN_LOCK_SECONDS = int(env("SMARTKOTO_STAFF_LOGIN_LOCK_SECONDS", 5 * 60))
+STAFF_LOGIN_MAX_LOCK_SECONDS = int(env("SMARTKOTO_STAFF_LOGIN_MAX_LOCK_SECONDS", 4 * 60 * 60))
 
 # --- language, time ---------------------------------------------------------------------------
 LANGUAGE_CODE = "ja"
@@ -257,8 +266,57 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "django_tasks_db": {"level": "WARNING"},
+        "smartkoto.production": {"level": "WARNING"},  # production-guard overrides are logged whatever the level
     },
 }
+
+
+# --- payments (payments/providers/registry.py reads this) ---------------------------------------
+PAYMENTS_PROVIDER = env("SMARTKOTO_PAYMENTS_PROVIDER", "simulated")
+
+# --- the production guard -------------------------------------------------------------------------
+# Development-only plug-ins: each makes the embedded default work on a laptop and must never serve the
+# public. In production each one refuses to start unless its own SMARTKOTO_ALLOW_<THING>=1 is set; that
+# override is for a staging server only and is logged as a warning on every start (core/apps.py) and
+# listed by `smartkoto check --deploy`. (THING, in use?, problem)
+DEVELOPMENT_EMAIL_BACKENDS = {
+    "smartkoto.notifications.backends.OutboxBackend", "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend", "django.core.mail.backends.filebased.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+}
+DEVELOPMENT_TASK_BACKENDS = {"django_tasks.backends.immediate.ImmediateBackend", "django_tasks.backends.dummy.DummyBackend"}
+
+
+def development_plugins():
+    """[(override variable, problem)] for every development-only plug-in this configuration uses."""
+    used = []
+    if PAYMENTS_PROVIDER == "simulated":
+        used.append(("SMARTKOTO_ALLOW_SIMULATED_PAYMENTS",
+                     "SMARTKOTO_PAYMENTS_PROVIDER is 'simulated': test cards would mark real fees as paid (configure stripe)."))
+    if EMAIL_BACKEND in DEVELOPMENT_EMAIL_BACKENDS:
+        used.append(("SMARTKOTO_ALLOW_OUTBOX_EMAIL",
+                     f"SMARTKOTO_EMAIL_BACKEND is '{EMAIL_BACKEND}': no mail would reach residents "
+                     "(set django.core.mail.backends.smtp.EmailBackend and SMARTKOTO_EMAIL_HOST)."))
+    if DEVELOPMENT_OIDC_ENABLED:
+        used.append(("SMARTKOTO_ALLOW_DEVELOPMENT_SIGN_IN",
+                     "SMARTKOTO_DEVELOPMENT_OIDC is on: the sample sign-in must not run in production."))
+    if RESIDENT_IDENTITY_PROVIDER == "development":
+        used.append(("SMARTKOTO_ALLOW_DEVELOPMENT_SIGN_IN",
+                     "SMARTKOTO_IDENTITY_PROVIDER is 'development': anyone could sign in as a sample resident "
+                     "(choose digital_auth_app or oidc)."))
+    if TASKS["default"]["BACKEND"] in DEVELOPMENT_TASK_BACKENDS:
+        used.append(("SMARTKOTO_ALLOW_INLINE_TASKS",
+                     f"SMARTKOTO_TASKS_BACKEND is '{TASKS['default']['BACKEND']}': background work would run inside "
+                     "requests or be dropped (use django_tasks_db.DatabaseBackend)."))
+    if PASSWORD_HASHERS[0].endswith("MD5PasswordHasher"):
+        used.append(("SMARTKOTO_ALLOW_FAST_PASSWORD_HASHER",
+                     "SMARTKOTO_FAST_PASSWORD_HASHER is on: staff passwords would be stored with MD5 (tests only)."))
+    return used
+
+
+def allowed_development_plugins():
+    """[(override variable, problem)] the operator has explicitly allowed (staging only)."""
+    return [(name, problem) for name, problem in development_plugins() if env_bool(name)]
 
 
 def production_problems():
@@ -270,12 +328,11 @@ def production_problems():
         problems.append("SMARTKOTO_SECRET_KEY is unset, shorter than 50 characters or too repetitive (use a random value).")
     if not ALLOWED_HOSTS:
         problems.append("SMARTKOTO_ALLOWED_HOSTS is empty: name the host names the site answers to.")
-    if DEVELOPMENT_OIDC_ENABLED:
-        problems.append("SMARTKOTO_DEVELOPMENT_OIDC is on: the sample sign-in must not run in production.")
-    if RESIDENT_IDENTITY_PROVIDER == "development":
-        problems.append("SMARTKOTO_IDENTITY_PROVIDER is 'development': choose digital_auth_app or oidc.")
     if not BASE_URL.startswith("https://"):
         problems.append("SMARTKOTO_BASE_URL must be an https:// address.")
+    for override, problem in development_plugins():
+        if not env_bool(override):
+            problems.append(f"{problem} (A staging server may allow it with {override}=1.)")
     return problems
 
 

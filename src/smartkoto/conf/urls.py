@@ -43,6 +43,7 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+handler400 = "smartkoto.core.views.pages.bad_request"
 handler404 = "smartkoto.core.views.pages.not_found"
 handler500 = "smartkoto.core.views.pages.server_error"
 handler403 = "smartkoto.core.views.pages.forbidden"

@@ -1,9 +1,10 @@
 """Request id and security headers for every response."""
 
+import codecs
 import logging
 import secrets
 import time
-from urllib.parse import urlsplit
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from django.conf import settings
 
@@ -146,3 +147,52 @@ class RefusalMiddleware:
 
 def _is_api(path):
     return path.startswith("/api/") or path.startswith("/catalog")
+
+
+FORM_CONTENT_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
+def _form_unreadable(request):
+    """Why a posted form cannot be read as text, or "" if it can. Checked before anything parses it: Django
+    refuses a urlencoded body in another charset with an exception that the debug page (reading the body
+    again) turns into a 500, and a body in Shift_JIS without a charset would be read as mojibake."""
+    charset = request.content_params.get("charset")
+    if charset:
+        try:
+            codec = codecs.lookup(charset).name
+        except LookupError:
+            return "unknown charset"
+        if request.content_type == "application/x-www-form-urlencoded" and codec != "utf-8":
+            return "charset not utf-8"
+    if request.content_type == "application/x-www-form-urlencoded":
+        from django.core.exceptions import RequestDataTooBig
+
+        try:
+            unquote_to_bytes(request.body.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            return "not utf-8"
+        except RequestDataTooBig:
+            return ""  # Django answers that one itself (400)
+    return ""
+
+
+class FormEncodingMiddleware:
+    """A form this platform cannot read as UTF-8 (e.g. posted in Shift_JIS) gets the 400 page, with DEBUG on
+    or off, before CSRF or a view reads it; never a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in {"GET", "HEAD", "OPTIONS"} and request.content_type in FORM_CONTENT_TYPES:
+            reason = _form_unreadable(request)
+            if reason:
+                from django.http import QueryDict
+                from django.utils.datastructures import MultiValueDict
+
+                from .views.pages import bad_request
+
+                log.warning("unreadable form refused", extra={"reason": reason, "content_type": request.META.get("CONTENT_TYPE", "")[:100]})
+                request._post, request._files = QueryDict(), MultiValueDict()  # nothing parses it again
+                return bad_request(request)
+        return self.get_response(request)

@@ -74,3 +74,14 @@ class ScheduledRun(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
     last_enqueued_at = models.DateTimeField()
+
+
+class Throttle(models.Model):
+    """One rate limit or lockout counter (core/throttle.py). Changed only by single conditional UPDATEs,
+    so parallel requests in any number of processes cannot both take the last attempt."""
+
+    key = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    window_ends = models.DateTimeField()  # the count (and a lockout's level) is forgotten after this
+    locked_until = models.DateTimeField(null=True, blank=True)
+    level = models.PositiveSmallIntegerField(default=0)  # lockouts so far: each one lasts twice as long

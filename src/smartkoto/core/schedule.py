@@ -3,7 +3,7 @@ every few seconds it enqueues the entries of settings.PERIODIC_TASKS that are du
 claimed with a conditional UPDATE, makes sure that many workers together enqueue each run once.
 
     PERIODIC_TASKS = [("payments-sweep", 300, "smartkoto.payments.tasks.sweep"),
-                      ("opendata-live", 3600, "command:opendata_refresh_live")]
+                      ("opendata-live", 3600, "command:opendata_refresh_live", "bulk")]   # optional queue
 """
 
 import logging
@@ -39,16 +39,20 @@ def run_due(now=None):
     """Enqueue every entry that is due. Returns the names enqueued."""
     now = now or timezone.now()
     enqueued = []
-    for name, every_seconds, target in entries():
+    for name, every_seconds, target, *rest in entries():
+        queue = rest[0] if rest else None
         if not _claim(name, every_seconds, now):
             continue
         try:
             if target.startswith("command:"):
                 from .tasks import run_management_command
 
-                run_management_command.enqueue(target.removeprefix("command:"))
+                task, args = run_management_command, [target.removeprefix("command:")]
             else:
-                import_string(target).enqueue()
+                task, args = import_string(target), []
+            if queue:
+                task = task.using(queue_name=queue)
+            task.enqueue(*args)
             enqueued.append(name)
         except Exception:  # noqa: BLE001 - one broken entry must not stop the others
             log.exception("periodic task could not be enqueued", extra={"periodic_task": name})

@@ -12,13 +12,12 @@ from datetime import timedelta
 
 import pyotp
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smartkoto.core import audit
+from smartkoto.core import audit, throttle
 from smartkoto.core.actor import ANONYMOUS, Actor
 from smartkoto.core.i18n import tr
 from smartkoto.municipality import queries as municipality
@@ -88,16 +87,14 @@ def send_email_sign_in_link(email, build_url, *, actor):
     """
     limit = settings.EMAIL_LINKS_PER_HOUR
     keys = [f"emaillink:to:{_hash(email.lower())}", f"emaillink:ip:{actor.client_address}"]
-    limits = [limit, limit * 10]
-    if any((cache.get(key) or 0) >= key_limit for key, key_limit in zip(keys, limits)):
-        audit.record("identity.email_link_throttled", actor=actor)
-        raise TooManyLinks
-    for key in keys:
-        cache.add(key, 0, 3600)
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, 3600)
+    taken = []
+    for key, key_limit in zip(keys, [limit, limit * 10]):
+        if not throttle.take(key, key_limit, 3600):  # one conditional increment: parallel requests cannot overshoot
+            for done in taken:
+                throttle.give_back(done)
+            audit.record("identity.email_link_throttled", actor=actor)
+            raise TooManyLinks
+        taken.append(key)
     token = secrets.token_urlsafe(32)
     EmailSignInLink.objects.create(email=email.lower(), token_hash=_hash(token),
                                    expires_at=timezone.now() + timedelta(minutes=EMAIL_LINK_MINUTES))
@@ -151,26 +148,51 @@ def record_sign_out(*, actor):
 
 
 # -- staff ----------------------------------------------------------------------------------------
-def _throttle_keys(username, actor):
-    return [f"stafflogin:user:{username.lower()}", f"stafflogin:ip:{actor.client_address}"]
+class StaffSignInLocked(Exception):
+    """Too many failed attempts for this staff ID from this client address (or from this address at all)."""
+
+    def __init__(self, retry_after):
+        super().__init__(retry_after)
+        self.retry_after = retry_after  # seconds
+
+    @property
+    def minutes(self):
+        return max(1, -(-self.retry_after // 60))
 
 
-def _throttle_limits():
-    return [settings.STAFF_LOGIN_MAX_FAILURES,
-            getattr(settings, "STAFF_LOGIN_MAX_FAILURES_PER_ADDRESS", settings.STAFF_LOGIN_MAX_FAILURES * 10)]
+def _lockouts(username, actor):
+    """The two locks a staff sign-in attempt passes: this staff ID from this client address (so a stranger
+    elsewhere cannot lock a clerk out of the counter), and this client address across all staff IDs (so
+    one machine cannot guess many accounts). Each locks for growing delays."""
+    first, longest = settings.STAFF_LOGIN_LOCK_SECONDS, settings.STAFF_LOGIN_MAX_LOCK_SECONDS
+    address = actor.client_address or "unknown"
+    return [
+        throttle.Lockout(f"stafflogin:user:{_hash(username.lower())[:40]}:{address}", settings.STAFF_LOGIN_MAX_FAILURES, first, longest),
+        throttle.Lockout(f"stafflogin:ip:{address}", settings.STAFF_LOGIN_MAX_FAILURES_PER_ADDRESS, first, longest),
+    ]
 
 
 def staff_login_locked(username, *, actor):
-    return any((cache.get(key) or 0) >= limit for key, limit in zip(_throttle_keys(username, actor), _throttle_limits()))
+    """A read-only look, for the form: is this staff ID locked from this client now?"""
+    return any(lock.locked() for lock in _lockouts(username, actor))
 
 
-def _count_failure(username, actor, reason):
-    for key in _throttle_keys(username, actor):
-        cache.add(key, 0, settings.STAFF_LOGIN_LOCK_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, settings.STAFF_LOGIN_LOCK_SECONDS)
+def _reserve_attempt(username, actor):
+    """Take one attempt from every lock before the secret is checked; StaffSignInLocked if any has none left."""
+    reserved = []
+    for lock in _lockouts(username, actor):
+        if not lock.reserve():
+            for done in reserved:
+                done.refund()
+            audit.record("identity.staff_sign_in_locked", actor=_unknown(actor), detail={"username": username[:150]})
+            raise StaffSignInLocked(max([lock.retry_after(), 60]))
+        reserved.append(lock)
+    return reserved
+
+
+def _count_failure(username, actor, reason, reserved):
+    for lock in reserved:
+        lock.failed()
     audit.record("identity.staff_sign_in_failed", actor=_unknown(actor), detail={"username": username[:150], "reason": reason})
 
 
@@ -179,17 +201,16 @@ def _unknown(actor):
     return Actor(ANONYMOUS, request_id=actor.request_id, client_address=actor.client_address)
 
 
-def _clear_failures(username, actor):
-    for key in _throttle_keys(username, actor):
-        cache.delete(key)
-
-
 def check_staff_password(username, password, *, actor):
-    """First factor. Returns the staff user, or None (and counts the failure)."""
+    """First factor. Returns the staff user, or None (and counts the failure); StaffSignInLocked when
+    no attempt is left: then the password is not even checked."""
+    reserved = _reserve_attempt(username, actor)
     user = User.objects.filter(username=username, kind=User.Kind.STAFF, is_active=True).first()
     if user is None or not user.check_password(password):
-        _count_failure(username, actor, "password")
+        _count_failure(username, actor, "password", reserved)
         return None
+    for lock in reserved:
+        lock.refund()  # a right password is no failure (the second factor is counted on its own)
     return user
 
 
@@ -208,15 +229,27 @@ def ensure_totp_device(user, *, actor):
     return device
 
 
-@transaction.atomic
 def verify_staff_code(user, code, *, actor):
     """Second factor. A code is accepted once (replay refused), within one 30-second step of drift.
+    Wrong codes count towards the same locks as wrong passwords (StaffSignInLocked when none is left).
 
     True when accepted: the view then signs `user` in and marks the session as having passed both factors."""
+    reserved = _reserve_attempt(user.username, actor)  # outside the transaction below: counted even if it fails
+    if _accept_code(user, code, actor):
+        for lock in reserved[:1]:
+            lock.clear()  # this staff ID from this address: a fresh start
+        for lock in reserved[1:]:
+            lock.refund()
+        return True
+    _count_failure(user.username, actor, "totp", reserved)
+    return False
+
+
+@transaction.atomic
+def _accept_code(user, code, actor):
     device = TOTPDevice.objects.select_for_update().filter(user=user).first()
     code = "".join(ch for ch in (code or "") if ch.isdigit())
     if device is None or len(code) != 6:
-        _count_failure(user.username, actor, "totp")
         return False
     totp = _totp(device)
     now = timezone.now().timestamp()
@@ -224,13 +257,11 @@ def verify_staff_code(user, code, *, actor):
         step = int(now // 30) + drift
         if secrets.compare_digest(totp.at(step * 30), code):
             if step <= device.last_used_step:
-                break
+                return False
             device.last_used_step = step
             if device.confirmed_at is None:
                 device.confirmed_at = timezone.now()
             device.save(update_fields=["last_used_step", "confirmed_at"])
-            _clear_failures(user.username, actor)
             audit.record("identity.staff_sign_in", actor=_signed_in(user, actor))
             return True
-    _count_failure(user.username, actor, "totp")
     return False

@@ -4,7 +4,6 @@ then "my applications" with the status timeline, replies, withdrawal and downloa
 Who may open what is `permissions.py` (asked through `queries.application`): the owning resident, or the
 guest session that started or resumed the draft (`core.guest`)."""
 
-import functools
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smartkoto.core.downloads import download, download_file
+from smartkoto.core.http import mark_private
 from smartkoto.core.i18n import tr
 from smartkoto.core.steps import Steps
 from smartkoto.procedures import queries as procedures
@@ -260,20 +260,8 @@ def pay(request, public_id):
 
 
 def private(response):
-    response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def private_page(view):
-    """Every page, file and JSON answer of applications carries personal data: no shared or browser cache keeps it.
-    (A local stand-in until core has one decorator for all apps; urls.py wraps every view with it.)"""
-
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        return private(view(request, *args, **kwargs))
-
-    return wrapped
+    return mark_private(response)
 
 
 def receipt(request, public_id):

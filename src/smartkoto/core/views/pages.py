@@ -24,5 +24,19 @@ def forbidden(request, exception=None):
     return render(request, "core/error.html", {"title": _("You cannot open this page"), "message": _("This page is not available with the account you are signed in with.")}, status=403)
 
 
+def bad_request(request, exception=None):
+    """400: a request the platform cannot read (e.g. a form in Shift_JIS). JSON problem details under /api/."""
+    title, message = _("The form could not be read"), _("Send it again from this service's own page. Forms must be sent in UTF-8.")
+    from django.http import JsonResponse
+
+    if request.path.startswith("/api/3/action/"):  # CKAN clients read CKAN's error envelope
+        return JsonResponse({"help": "", "success": False, "error": {"__type": "Bad request", "message": f"Bad request - {message}"}},
+                            status=400)
+    if request.path.startswith("/api/") or request.path.startswith("/catalog"):
+        return JsonResponse({"type": "about:blank", "title": title, "status": 400, "detail": message, "errors": {}},
+                            status=400, content_type="application/problem+json")
+    return render(request, "core/error.html", {"title": title, "message": message}, status=400)
+
+
 def server_error(request):
     return render(request, "core/error.html", {"title": _("Sorry, there is a problem with the service"), "message": _("Please try again later. What you entered has been kept where the service could save it.")}, status=500)

@@ -5,8 +5,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from smartkoto.core import audit
+from smartkoto.core.http import private_page
 
 
+@private_page
 def home(request):
     user = request.user
     # Family name first, as Japanese names are written (and as the government writes them in English too).
@@ -14,6 +16,7 @@ def home(request):
     return render(request, "core/staff_home.html", {"memberships": user.staff_memberships(), "display_name": display_name})
 
 
+@private_page
 def audit_log(request):
     records = audit.search(request.GET, actor=request.actor)
     filters = {key: request.GET.get(key, "").strip() for key in audit.SEARCH_FILTERS}

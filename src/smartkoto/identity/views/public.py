@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smartkoto.core import qr
+from smartkoto.core.http import private_page
 
 from .. import services
 from ..forms import ContactForm, EmailSignInForm
@@ -101,6 +102,7 @@ def email_link(request, token):
     return render(request, "identity/email_link_confirm.html", {"token": token})
 
 
+@private_page
 @login_required
 def profile(request):
     if not request.actor.is_resident:
