@@ -129,14 +129,3 @@ class Attachment(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
-
-class GuestMailCount(models.Model):
-    """How many emails a guest caused, per hashed address or client address and hour (fixed window).
-    Counted with one conditional UPDATE (`count < limit`), so parallel requests cannot pass the limit together."""
-
-    key = models.CharField(max_length=100)
-    window = models.DateTimeField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["key", "window"], name="applications_guestmail_once")]

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from django.utils.translation import gettext as _
 
-from smartkoto.core import audit, guest
+from smartkoto.core import audit, guest, throttle
 from smartkoto.core.mynumber import redact_individual_numbers
 from smartkoto.core.roles import CASE_ROLES
 from smartkoto.core.steps import Steps
@@ -27,7 +27,7 @@ from smartkoto.procedures import queries as procedures
 from smartkoto.procedures import formschema
 
 from . import attachments
-from .models import Application, CaseEvent, GuestMailCount, ReferenceCounter
+from .models import Application, CaseEvent, ReferenceCounter
 from .permissions import GUEST_KIND, policy
 from .workflow import AFTER_APPROVAL, PAYMENT, RESIDENT, STAFF, WF, Status, TransitionNotAllowed, fee_open
 
@@ -284,24 +284,13 @@ def _guest_mail_limits():
 
 
 def _count_guest_mail(email, actor):
-    """One more email a guest causes to `email`: True if within the limits (per address, per client address),
-    each counted with a single conditional increment."""
-    from django.db import IntegrityError
-    from django.db.models import F
-
-    now = timezone.now()
-    window = now.replace(minute=0, second=0, microsecond=0)
+    """One more email a guest causes to `email`: True if within the hourly limits per address and per client
+    address (core.throttle: one conditional increment each, so parallel requests cannot pass together)."""
     per_address, per_client = _guest_mail_limits()
     allowed = True
-    for key, limit in ((f"to:{_hash(email.strip().lower())}", per_address), (f"ip:{actor.client_address or '-'}"[:100], per_client)):
-        if not GuestMailCount.objects.filter(key=key, window=window).exists():
-            try:
-                with transaction.atomic():
-                    GuestMailCount.objects.create(key=key, window=window)
-            except IntegrityError:
-                pass  # a parallel request created it
-            GuestMailCount.objects.filter(window__lt=window - datetime.timedelta(days=1)).delete()
-        if not GuestMailCount.objects.filter(key=key, window=window, count__lt=limit).update(count=F("count") + 1):
+    for key, limit in ((f"guest-mail:to:{_hash(email.strip().lower())}", per_address),
+                       (f"guest-mail:ip:{actor.client_address or '-'}"[:150], per_client)):
+        if not throttle.take(key, limit, 3600):
             allowed = False
     if not allowed:
         audit.record("applications.guest_mail_throttled", actor=actor)
