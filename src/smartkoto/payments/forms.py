@@ -30,9 +30,10 @@ class SlipLookupForm(SafeForm):
 
 
 class PayForm(SafeForm):
-    """Only a one-time key travels with the 'Pay' button: the amount comes from the slip on the server."""
+    """Nothing the server trusts travels with the 'Pay' button: the amount comes from the slip and the idempotency
+    key is derived from the slip on the server (slips.payment_key). The hidden field only shows which key."""
 
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
 
 class SimCardForm(forms.Form):

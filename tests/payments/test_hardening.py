@@ -1,0 +1,129 @@
+"""Issue 11 (hardening) for payments: one payment per slip, payment signals that survive a crash after commit,
+no 5xx for bad API input, safe return URLs, payable API links, private pages."""
+
+import re
+import threading
+from http.cookies import SimpleCookie
+
+import pytest
+from django.db import connections
+from django.test import Client
+
+from smartkoto.core.actor import Actor
+from smartkoto.payments import services, slips
+from smartkoto.payments.models import LedgerEntry, Payment, SimIntent
+
+SYSTEM = Actor.system("tests")
+CARD = {"card_number": "4242 4242 4242 4242", "expiry": "12/30", "cvc": "123"}
+
+
+def run_parallel(functions):
+    barrier = threading.Barrier(len(functions))
+    errors, results = [], [None] * len(functions)
+
+    def worker(index, function):
+        try:
+            barrier.wait()
+            results[index] = function()
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i, f)) for i, f in enumerate(functions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    return results, errors
+
+
+def open_slip(client, slip):
+    response = client.post("/payments/slip/", {"number": slip.number, "check_code": slip.check_code})
+    assert response.status_code == 302, response.status_code
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    return page
+
+
+def page_key(page):
+    return re.search(r'name="idempotency_key" value="([0-9a-f]*)"', page.content.decode()).group(1)
+
+
+def pay_in_browser(client, slip, key):
+    """Press 'Pay' on the slip page (with the key its own page load carried), follow our hand-over to the
+    provider's page and pay with 4242."""
+    def run():
+        response = client.post(f"/payments/slip/{slip.number}/", {"idempotency_key": key})
+        if response.status_code != 302 or "/payments/p/" not in response["Location"]:
+            return ("refused", response.status_code)
+        handover = client.post(response["Location"])
+        location = handover["Location"]
+        if "/payments/sim/pay/" not in location:
+            return ("not payable", location)
+        paid = client.post(location, CARD)
+        return ("card", response["Location"], paid.status_code)
+    return run
+
+
+def captured_for(slip):
+    for payment in Payment.objects.filter(reference=slip.number).exclude(provider_ref=""):
+        services.poll(payment, actor=SYSTEM)  # what the webhook or the return page would tell us
+    payments = list(Payment.objects.filter(reference=slip.number))
+    intents = SimIntent.objects.filter(reference=slip.number)
+    return payments, sum(i.amount_captured for i in intents), sum(e.amount_yen for e in LedgerEntry.objects.filter(payment__in=payments))
+
+
+# --- item 2: one idempotency key per slip ---------------------------------------------------------------
+@pytest.mark.concurrency
+@pytest.mark.django_db(transaction=True)
+def test_many_tabs_of_one_resident_pay_a_slip_once(koto, resident):
+    slip = slips.issue("juminhyo-copy", 1, actor=SYSTEM)
+    first = Client()
+    first.force_login(resident)
+    open_slip(first, slip)
+    tabs = []
+    for _ in range(6):
+        tab = Client()
+        tab.cookies = SimpleCookie(first.cookies.output(header="", sep=";").strip())
+        # each tab loaded the page (before the fix: a fresh random key on every load)
+        tabs.append((tab, page_key(tab.get(f"/payments/slip/{slip.number}/"))))
+    results, errors = run_parallel([pay_in_browser(tab, slip, key) for tab, key in tabs])
+    assert not errors, errors
+    payments, captured, booked = captured_for(slip)
+    assert len(payments) == 1, [(p.idempotency_key, p.status) for p in payments]
+    assert {r[1] for r in results if r[0] == "card"} == {f"/payments/p/{payments[0].public_id}/pay/"}
+    assert captured == slip.amount_yen == 300 and booked == 300
+
+
+@pytest.mark.concurrency
+@pytest.mark.django_db(transaction=True)
+def test_many_browsers_with_the_slip_numbers_pay_it_once(koto, make_resident):
+    slip = slips.issue("juminhyo-copy", 1, actor=SYSTEM)
+    browsers = []
+    for index in range(6):
+        browser = Client()
+        if index % 3 == 0:
+            browser.force_login(make_resident(subject=f"tab-{index}"))
+        browsers.append((browser, page_key(open_slip(browser, slip))))
+    results, errors = run_parallel([pay_in_browser(b, slip, key) for b, key in browsers])
+    assert not errors, errors
+    payments, captured, booked = captured_for(slip)
+    assert len(payments) == 1, [(p.idempotency_key, p.status) for p in payments]
+    assert captured == 300 and booked == 300, results
+    # the first browser pays; the others resume it (a guest; "not payable" once it is paid) or are told it is another person's
+    assert [r[0] for r in results].count("card") >= 1 and set(r[0] for r in results) <= {"card", "refused", "not payable"}
+
+
+@pytest.mark.django_db
+def test_a_second_page_load_resumes_the_same_payment_and_an_expired_one_gets_a_new_key(koto, client):
+    slip = slips.issue("juminhyo-copy", 1, actor=SYSTEM)
+    open_slip(client, slip)
+    first = client.post(f"/payments/slip/{slip.number}/", {"idempotency_key": "aaaa"})
+    client.get(f"/payments/slip/{slip.number}/")
+    second = client.post(f"/payments/slip/{slip.number}/", {"idempotency_key": "bbbb"})
+    assert first["Location"] == second["Location"] and Payment.objects.count() == 1
+    Payment.objects.update(status="expired")
+    third = client.post(f"/payments/slip/{slip.number}/", {"idempotency_key": "cccc"})
+    assert third["Location"] != first["Location"] and Payment.objects.count() == 2
+    assert sorted(Payment.objects.values_list("idempotency_key", flat=True)) == [f"slip-{slip.pk}-300-0", f"slip-{slip.pk}-300-1"]
