@@ -13,6 +13,8 @@ from smartkoto.core.actor import Actor
 from smartkoto.payments import services, slips
 from smartkoto.payments.models import LedgerEntry, Payment, SimIntent
 
+from tests.applications.conftest import apply, catalog  # noqa: F401  (fixtures)
+
 SYSTEM = Actor.system("tests")
 CARD = {"card_number": "4242 4242 4242 4242", "expiry": "12/30", "cvc": "123"}
 
@@ -127,3 +129,111 @@ def test_a_second_page_load_resumes_the_same_payment_and_an_expired_one_gets_a_n
     third = client.post(f"/payments/slip/{slip.number}/", {"idempotency_key": "cccc"})
     assert third["Location"] != first["Location"] and Payment.objects.count() == 2
     assert sorted(Payment.objects.values_list("idempotency_key", flat=True)) == [f"slip-{slip.pk}-300-0", f"slip-{slip.pk}-300-1"]
+
+
+# --- item 3: payment signals survive a crash between the commit and the after-commit hook -------------------
+def _post_hooks(client, payment):
+    from smartkoto.payments.models import SimWebhook
+    from smartkoto.payments.providers import simulated
+
+    for hook in SimWebhook.objects.filter(intent_id=payment.provider_ref).order_by("created_at", "id"):
+        raw = hook.body.encode()
+        response = client.post("/api/payments/webhooks/simulated", data=raw, content_type="application/json",
+                               headers={"X-Sim-Signature": simulated.sign(raw)})
+        assert response.status_code == 200, response.content[:200]
+
+
+def _age_pending_signals():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from smartkoto.payments.models import PendingSignal
+
+    PendingSignal.objects.update(created_at=timezone.now() - timedelta(minutes=2))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_crash_after_the_capture_commits_still_marks_the_slip_paid_after_the_sweep(koto, sim, monkeypatch):
+    """A real commit, then the process 'dies': every on_commit hook is dropped. The signal was recorded in the
+    same transaction as the capture, so the sweep delivers it."""
+    from django.db import transaction
+
+    from smartkoto.payments.models import PendingSignal
+    from smartkoto.payments.tasks import sweep
+
+    slip = slips.issue("juminhyo-copy", 1, actor=SYSTEM)
+    payment = slips.pay(slip, actor=SYSTEM)
+    sim.pay(payment)
+    payment.refresh_from_db()
+    with monkeypatch.context() as patch:
+        patch.setattr(transaction, "on_commit", lambda *args, **kwargs: None)  # the crash: after commit, nothing runs
+        _post_hooks(Client(), payment)
+    payment.refresh_from_db()
+    slip.refresh_from_db()
+    assert payment.status == "succeeded" and slip.state == "issued"
+    assert list(PendingSignal.objects.values_list("signal", "delivered_at")) == [("payment_succeeded", None)]
+    assert sweep.call()["signals"] == 0  # not before the retry delay: the after-commit delivery may still be running
+    _age_pending_signals()
+    assert sweep.call()["signals"] == 1
+    slip.refresh_from_db()
+    assert slip.state == "paid"
+    assert sweep.call()["signals"] == 0  # delivered once; a second delivery would change nothing either
+
+
+@pytest.mark.django_db
+def test_a_failing_receiver_is_retried_by_the_sweep_and_the_capture_is_kept(koto, sim, django_capture_on_commit_callbacks):
+    from smartkoto.payments import signals
+    from smartkoto.payments.models import PendingSignal
+    from smartkoto.payments.tasks import sweep
+
+    slip = slips.issue("juminhyo-copy", 1, actor=SYSTEM)
+    payment = slips.pay(slip, actor=SYSTEM)
+    sim.pay(payment)
+    calls = []
+
+    def flaky(sender, payment, reference, **kwargs):
+        calls.append(reference)
+        if len(calls) == 1:
+            raise RuntimeError("listener down")
+
+    signals.payment_succeeded.connect(flaky, dispatch_uid="test-flaky")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            _post_hooks(Client(), payment)
+        payment.refresh_from_db()
+        assert payment.status == "succeeded"
+        pending = PendingSignal.objects.get()
+        assert pending.delivered_at is None and pending.attempts == 1 and "listener down" in pending.last_error
+        _age_pending_signals()
+        assert sweep.call()["signals"] == 1
+    finally:
+        signals.payment_succeeded.disconnect(dispatch_uid="test-flaky")
+    slip.refresh_from_db()
+    assert slip.state == "paid" and len(calls) == 2
+
+
+@pytest.mark.django_db
+def test_an_application_still_moves_when_the_after_commit_hook_never_runs(catalog, resident_client, apply,
+                                                                           django_capture_on_commit_callbacks):
+    from smartkoto.payments.providers import simulated
+    from smartkoto.payments.tasks import sweep
+    from tests.applications.conftest import JUMINHYO
+
+    application = apply(resident_client, "juminhyo", JUMINHYO)
+    assert application.status == "awaiting_payment"
+    response = resident_client.post(f"/applications/{application.public_id}/pay/")
+    payment = Payment.objects.get(reference=application.reference)
+    resident_client.get(response["Location"])
+    payment.refresh_from_db()
+    simulated.submit_card(payment.provider_ref, simulated.CARD_SUCCESS)
+    with django_capture_on_commit_callbacks(execute=False):  # committed, then the process died
+        _post_hooks(resident_client, payment)
+    payment.refresh_from_db()
+    application.refresh_from_db()
+    assert payment.status == "succeeded" and application.status == "awaiting_payment"
+    _age_pending_signals()
+    assert sweep.call()["signals"] == 1
+    application.refresh_from_db()
+    assert application.status == "received" and application.paid_at is not None
+    assert application.events.filter(kind="payment", payment_outcome="succeeded").count() == 1

@@ -22,7 +22,7 @@ from smartkoto.core import audit, guest
 from smartkoto.core.i18n import tr
 
 from . import signals
-from .models import Fee, FeeChange, IdempotencyRecord, LedgerEntry, Payment, PaymentEvent, Refund, WebhookReceipt
+from .models import Fee, FeeChange, IdempotencyRecord, LedgerEntry, Payment, PaymentEvent, PendingSignal, Refund, WebhookReceipt
 from .permissions import GUEST_KIND, policy
 from .providers import registry
 from .providers.base import ProviderError, WebhookRefused
@@ -58,8 +58,49 @@ def _event(payment, to_status, source, note="", detail=None, from_status=None):
                                 to_status=to_status or "", source=source, note=note[:200], detail=detail or {})
 
 
-def _send_after_commit(signal, payment):
-    transaction.on_commit(lambda: signal.send(sender=Payment, payment=payment, reference=payment.reference))
+# --- payment signals: a transactional outbox --------------------------------------------------------
+SIGNALS = {PendingSignal.Kind.SUCCEEDED: signals.payment_succeeded, PendingSignal.Kind.FAILED: signals.payment_failed,
+           PendingSignal.Kind.REFUNDED: signals.payment_refunded}
+SIGNAL_RETRY_AFTER = timedelta(minutes=1)
+
+
+def _send_after_commit(kind, payment):
+    """Record the signal in the same transaction as the status change it announces, then deliver it right
+    after commit. A process that dies between the commit and the delivery leaves the row: the sweep delivers it
+    (`deliver_pending_signals`). At-least-once, so receivers are idempotent."""
+    pending = PendingSignal.objects.create(payment=payment, signal=kind)
+    transaction.on_commit(lambda: _deliver_signal(pending.pk))
+
+
+def _deliver_signal(pending_id):
+    """Deliver one recorded signal; receivers run inside the transaction that marks it delivered, so either
+    both happen or neither (a failing receiver is logged and retried by the sweep)."""
+    with transaction.atomic():
+        pending = PendingSignal.objects.select_for_update().filter(pk=pending_id, delivered_at__isnull=True).first()
+        if pending is None:
+            return False  # delivered meanwhile (by the sweep or another worker)
+        payment = Payment.objects.get(pk=pending.payment_id)
+        pending.attempts += 1
+        try:
+            with transaction.atomic():
+                SIGNALS[pending.signal].send(sender=Payment, payment=payment, reference=payment.reference)
+        except Exception as exc:  # noqa: BLE001 - a receiver failed: keep the row for the sweep
+            log.exception("payment signal failed; the sweep retries it", extra={"payment": payment.pk, "signal": pending.signal})
+            pending.last_error = f"{type(exc).__name__}: {exc}"[:300]
+            pending.save(update_fields=["attempts", "last_error"])
+            return False
+        pending.delivered_at = timezone.now()
+        pending.save(update_fields=["attempts", "delivered_at"])
+        return True
+
+
+def deliver_pending_signals(*, actor, older_than=SIGNAL_RETRY_AFTER):
+    """Deliver every payment signal recorded at least `older_than` ago and not delivered yet (the sweep).
+    Returns how many were delivered."""
+    policy.check(actor, "signal.deliver")
+    cutoff = timezone.now() - older_than
+    ids = list(PendingSignal.objects.filter(delivered_at__isnull=True, created_at__lte=cutoff).order_by("pk").values_list("pk", flat=True)[:500])
+    return sum(1 for pending_id in ids if _deliver_signal(pending_id))
 
 
 # --- creating and starting --------------------------------------------------------------------
@@ -255,14 +296,14 @@ def _apply_snapshot(payment, snapshot, source, event_id=""):
                 LedgerEntry.objects.create(kind=LedgerEntry.Kind.PAYMENT, payment=p, amount_yen=p.captured_yen, fee_code=p.fee_code,
                                            department_code=p.department_code, provider=p.provider,
                                            provider_ref=snapshot.payment_ref or p.provider_ref, booked_on=timezone.localdate())
-                _send_after_commit(signals.payment_succeeded, p)
+                _send_after_commit(PendingSignal.Kind.SUCCEEDED, p)
                 outcome.append("succeeded")
         elif (target != p.status and PAYMENT.allowed(p.status, target, PROVIDER)
               and (RANK[target] > RANK[Status(p.status)] or newer)):
             _event(p, target, source, detail={"event": event_id, "provider_status": snapshot.raw_status})
             PAYMENT.apply(p, target, by=PROVIDER)
             if target == Status.FAILED:
-                _send_after_commit(signals.payment_failed, p)
+                _send_after_commit(PendingSignal.Kind.FAILED, p)
             outcome.append(str(target))
         if p.status in Status.PAID:
             for refund_snapshot in snapshot.refunds:
@@ -300,7 +341,7 @@ def _complete_refund_locked(p, refund_snapshot, source, event_id=""):
     _event(p, new_status, source, note="refund completed", detail={"refund": refund.pk, "amount_yen": refund.amount_yen, "event": event_id})
     if new_status != p.status:
         PAYMENT.apply(p, new_status, by=PROVIDER)
-    _send_after_commit(signals.payment_refunded, p)
+    _send_after_commit(PendingSignal.Kind.REFUNDED, p)
     return True
 
 
