@@ -237,3 +237,107 @@ def test_an_application_still_moves_when_the_after_commit_hook_never_runs(catalo
     application.refresh_from_db()
     assert application.status == "received" and application.paid_at is not None
     assert application.events.filter(kind="payment", payment_outcome="succeeded").count() == 1
+
+
+# --- item 6: no 5xx for any input on the payments API and the webhook receiver ---------------------------------
+API_BODY = {"reference": "DEPT-2026-0001", "amount_yen": 1200, "fee_code": "sodai-small", "department_code": "seiso",
+            "return_url": "/payments/", "description": {"ja": "粗大ごみ 3点", "en": "Bulky waste × 3"}}
+
+
+@pytest.fixture
+def api_token(db):
+    from smartkoto.identity.models import ServiceAccount
+
+    _account, token = ServiceAccount.issue("seiso-system", ["payments:write", "payments:read"])
+    return token
+
+
+def api_post(client, token, body, key="k"):
+    import json
+
+    raw = body if isinstance(body, (bytes, str)) else json.dumps(body)
+    return client.post("/api/payments/", data=raw, content_type="application/json",
+                       headers={"Authorization": f"Bearer {token}", "Idempotency-Key": key})
+
+
+def assert_problem(response, field=None):
+    assert response.status_code == 400, (response.status_code, response.content[:300])
+    body = response.json()
+    assert {"type", "title", "status", "detail", "errors"} <= set(body) and body["status"] == 400, body
+    if field:
+        assert field in body["errors"] and body["errors"][field], body
+    return body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("amount", [10**30, -(10**30), 10_000_001, 0, -1, 1.5, "1200", True, None, [], {}, 1e308])
+def test_out_of_range_or_mistyped_amounts_are_400_problem_details(client, api_token, amount):
+    assert_problem(api_post(client, api_token, {**API_BODY, "amount_yen": amount}), "amount_yen")
+    assert not Payment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_bounds_themselves_are_accepted(client, api_token):
+    assert api_post(client, api_token, {**API_BODY, "amount_yen": 10_000_000}, key="max").status_code == 201
+    assert api_post(client, api_token, {**API_BODY, "reference": "R2", "amount_yen": 1}, key="min").status_code == 201
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field,value", [
+    ("reference", 123), ("reference", ["a"]), ("reference", "x" * 65), ("reference", {"a": 1}), ("reference", "a\x00b"),
+    ("fee_code", 5), ("fee_code", "f" * 65), ("department_code", False), ("department_code", "d" * 33),
+    ("return_url", 7), ("return_url", ["/"]), ("return_url", "/" + "a" * 600),
+    ("description", "text"), ("description", ["ja"]), ("description", {"ja": 1}), ("description", {"ja": "x" * 301}),
+])
+def test_wrong_json_types_and_lengths_are_400_with_the_field_named(client, api_token, field, value):
+    body = assert_problem(api_post(client, api_token, {**API_BODY, field: value}), None if field == "department_code" else field)
+    if field == "department_code":
+        assert body["errors"]  # the department is also what the token is checked against
+    assert not Payment.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("raw", [b"[]", b"1", b'"x"', b"null", b"{", b"\xff\xfe", b'{"amount_yen": NaN}', b"[" * 100000])
+def test_a_body_that_is_not_a_json_object_is_400(client, api_token, raw):
+    from smartkoto.identity.models import ServiceAccount  # noqa: F401
+
+    response = api_post(client, api_token, raw)
+    assert_problem(response)
+
+
+@pytest.mark.django_db
+def test_repeated_or_long_reference_filters_are_400(client, api_token):
+    headers = {"Authorization": f"Bearer {api_token}"}
+    assert_problem(client.get("/api/payments/?reference=a&reference=b", headers=headers), "reference")
+    assert_problem(client.get("/api/payments/?reference=" + "a" * 65, headers=headers), "reference")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("timestamp", ["9" * 400, str(10**20), "-5", "1e9", "１２３"])
+def test_a_signed_webhook_with_a_huge_or_odd_timestamp_is_400(client, timestamp):
+    import hashlib
+    import hmac
+
+    from smartkoto.payments.providers import simulated
+
+    raw = b'{"id": "evt_1", "type": "payment_intent.succeeded", "data": {"object": {}}}'
+    mac = hmac.new(simulated.webhook_secret().encode(), f"{timestamp}.".encode() + raw, hashlib.sha256).hexdigest()
+    response = client.post("/api/payments/webhooks/simulated", data=raw, content_type="application/json",
+                           headers={"X-Sim-Signature": f"t={timestamp},v1={mac}"})
+    assert response.status_code == 400 and response.json()["error"] == "webhook_refused"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("change", [{"updated": 10**30}, {"updated": 1e308}, {"amount": 10**30}, {"amount_captured": -1},
+                                    {"id": 5}, {"id": "x" * 300}, {"amount": "600"}])
+def test_a_validly_signed_webhook_with_absurd_values_is_400(client, make_payment, sim, change):
+    import json
+
+    payment = make_payment()
+    sim.pay(payment)
+    hook = sim.hooks(payment)[-1]
+    event = json.loads(hook.body)
+    event["id"] = f"evt_{len(str(change))}_{list(change)[0]}"
+    event["data"]["object"].update(change)
+    response = sim.post(client, hook, body=json.dumps(event))
+    assert response.status_code == 400 and response.json()["error"] == "webhook_refused", response.content

@@ -27,8 +27,18 @@ def payment_json(payment):
     }
 
 
+TITLES = {400: "Bad request", 404: "Not found", 409: "Conflict", 503: "Service unavailable"}
+
+
 def _error(status, code, detail):
-    return JsonResponse({"error": code, "detail": detail}, status=status)
+    """JSON problem details (RFC 9457) {"type", "title", "status", "detail", "errors"}; "error" keeps the short
+    code callers already read. `detail` may be a dict of field errors ({field: [messages]})."""
+    errors = detail if isinstance(detail, dict) else {}
+    text = detail if isinstance(detail, str) else "; ".join(f"{name}: {' '.join(messages)}" for name, messages in errors.items())
+    body = {"type": f"/api/schema#problem-{code}", "title": TITLES.get(status, "Error"), "status": status,
+            "detail": text, "errors": errors, "error": code}
+    return JsonResponse(body, status=status, content_type="application/problem+json",
+                        json_dumps_params={"ensure_ascii": False})
 
 
 @csrf_exempt
@@ -39,10 +49,14 @@ def payments(request):
     return _list(request)
 
 
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not JSON")  # NaN, Infinity
+
+
 def _create(request):
     try:
-        body = json.loads(request.body or b"{}")
-    except ValueError:
+        body = json.loads(request.body or b"{}", parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
         body = None  # the service answers invalid_json once it knows the caller may create at all
     try:
         reply = services.create_payment_from_api(actor=request.actor, idempotency_key=request.headers.get("Idempotency-Key", ""),
@@ -57,9 +71,10 @@ def _create(request):
 
 def _list(request):
     policy.check(request.actor, "api.read")
-    reference = request.GET.get("reference", "").strip()
-    if not reference:
-        return _error(400, "reference_required", "filter by ?reference=")
+    references = request.GET.getlist("reference")
+    reference = references[0].strip() if len(references) == 1 else ""
+    if not reference or len(reference) > 64:
+        return _error(400, "reference_required", {"reference": ["filter by one ?reference= of at most 64 characters"]})
     items = queries.payments_for_reference(reference, actor=request.actor)[:100]
     return JsonResponse({"results": [payment_json(p) for p in items]})
 
@@ -101,9 +116,11 @@ PAYMENT_SCHEMA = {
 NEW_PAYMENT_SCHEMA = {
     "type": "object", "required": ["reference", "amount_yen", "fee_code", "department_code", "return_url"],
     "properties": {
-        "reference": {"type": "string", "maxLength": 64}, "amount_yen": {"type": "integer", "minimum": 1},
-        "fee_code": {"type": "string"}, "department_code": {"type": "string"}, "return_url": {"type": "string", "description": "a path on this site"},
-        "description": {"type": "object", "additionalProperties": {"type": "string"}},
+        "reference": {"type": "string", "minLength": 1, "maxLength": 64}, "amount_yen": {"type": "integer", "minimum": 1, "maximum": 10_000_000},
+        "fee_code": {"type": "string", "minLength": 1, "maxLength": 64}, "department_code": {"type": "string", "minLength": 1, "maxLength": 32},
+        "return_url": {"type": "string", "minLength": 1, "maxLength": 500,
+                       "description": "a path on this site (one leading /, no backslash or control characters) or an https URL on an allowed origin"},
+        "description": {"type": "object", "maxProperties": 10, "additionalProperties": {"type": "string", "maxLength": 300}},
     },
 }
 
