@@ -341,3 +341,73 @@ def test_a_validly_signed_webhook_with_absurd_values_is_400(client, make_payment
     event["data"]["object"].update(change)
     response = sim.post(client, hook, body=json.dumps(event))
     assert response.status_code == 400 and response.json()["error"] == "webhook_refused", response.content
+
+
+# --- item 10: return URLs, payable API payments, private pages ----------------------------------------------
+EVIL_RETURN_URLS = ["/\\evil.example/", "//evil.example/", "\\\\evil.example/", "https:evil.example", "https://evil.example/",
+                    "javascript:alert(1)", "/ok\x00", "/ok\r\nLocation: //evil", "/\tevil", " /payments/", "/%0a", "\\/evil.example",
+                    "/\u202e/evil", "evil.example", ""]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", EVIL_RETURN_URLS)
+def test_unsafe_return_urls_are_refused_on_the_api(client, api_token, url):
+    response = api_post(client, api_token, {**API_BODY, "return_url": url}, key=f"k-{hash(url)}")
+    if url == "/%0a":  # an escaped newline is just text in a path: harmless, accepted
+        assert response.status_code == 201
+        return
+    assert_problem(response, "return_url")
+    assert not Payment.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", [u for u in EVIL_RETURN_URLS if u not in ("", "/%0a")])
+def test_unsafe_return_urls_are_refused_by_the_service_too(url):
+    with pytest.raises(services.PaymentError):
+        services.request_payment(actor=SYSTEM, payer=None, reference="R", amount_yen=300, description={"ja": "x"}, fee_code="f",
+                                 department_code="kumin", return_url=url, idempotency_key=f"svc-{hash(url)}")
+
+
+@pytest.mark.django_db
+def test_allowed_origins_are_configurable(client, api_token, settings):
+    settings.PAYMENTS_RETURN_ORIGINS = ["https://dept.city.koto.example"]
+    assert api_post(client, api_token, {**API_BODY, "return_url": "https://dept.city.koto.example/done?x=1"}, key="o1").status_code == 201
+    assert_problem(api_post(client, api_token, {**API_BODY, "reference": "R9", "return_url": "https://dept.city.koto.example.evil/"}, key="o2"), "return_url")
+    assert_problem(api_post(client, api_token, {**API_BODY, "reference": "R8", "return_url": "http://dept.city.koto.example/"}, key="o3"), "return_url")
+
+
+@pytest.mark.django_db
+def test_an_api_made_payment_can_be_paid_by_whoever_holds_its_checkout_url(client, api_token):
+    created = api_post(client, api_token, API_BODY, key="pay-me")
+    assert created.status_code == 201
+    url = created.json()["checkout_url"]
+    payment = Payment.objects.get()
+    browser = Client()  # a fresh browser: the resident the department system sent the link to
+    handover = browser.get(url)
+    assert handover.status_code == 302 and "/payments/sim/pay/" in handover["Location"], (handover.status_code, url)
+    back = browser.post(handover["Location"], CARD)
+    assert back["Location"] == f"/payments/p/{payment.public_id}/return/"
+    assert browser.get(back["Location"])["Location"] == f"/payments/p/{payment.public_id}/"
+    payment.refresh_from_db()
+    assert payment.status == "succeeded" and payment.captured_yen == 1200
+    page = browser.get(f"/payments/p/{payment.public_id}/")
+    assert page.status_code == 200 and page["Cache-Control"] == "private, no-store"
+    assert browser.get(f"/payments/p/{payment.public_id}/receipt.pdf").status_code == 200
+    # a forged or another payment's signature opens nothing; without the link another browser sees nothing
+    assert Client().get(url.replace("/t/", "/t/x")).status_code == 404
+    assert Client().get(f"/payments/p/{payment.public_id}/").status_code in (403, 404)
+
+
+@pytest.mark.django_db
+def test_pages_with_personal_data_are_private_and_not_stored(resident_client, resident, make_payment, sim, make_staff, staff_login):
+    payment = make_payment(payer=resident, reference="KT-1")
+    sim.pay(payment)
+    services.poll(payment, actor=SYSTEM)
+    urls = ["/payments/", f"/payments/p/{payment.public_id}/", f"/payments/p/{payment.public_id}/receipt.pdf"]
+    for url in urls:
+        response = resident_client.get(url)
+        assert response.status_code == 200 and response["Cache-Control"] == "private, no-store", url
+    staff = staff_login(Client(), make_staff("kumin-clerk", "kumin", "case_worker"))
+    for url in ["/staff/payments/", f"/staff/payments/{payment.pk}/", "/staff/payments/refunds/", "/staff/payments/slips/"]:
+        response = staff.get(url)
+        assert response.status_code == 200 and response["Cache-Control"] == "private, no-store", url

@@ -21,7 +21,8 @@ def payment_json(payment):
         "amount_yen": payment.amount_yen, "captured_yen": payment.captured_yen, "refunded_yen": payment.refunded_yen,
         "fee_code": payment.fee_code, "department_code": payment.department_code,
         "description": payment.description, "provider": payment.provider,
-        "checkout_url": reverse("payments:checkout", args=[payment.public_id]),
+        # a payment link: whoever the department system gives it to can pay (services.checkout_link)
+        "checkout_url": services.checkout_link(payment) if payment.payer_id is None else reverse("payments:checkout", args=[payment.public_id]),
         "created_at": payment.created_at.isoformat(), "succeeded_at": payment.succeeded_at.isoformat() if payment.succeeded_at else None,
         "expires_at": payment.expires_at.isoformat(),
     }

@@ -16,10 +16,12 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -292,6 +294,30 @@ def _ensure_provider_session(payment):
         idempotency_key=f"smartkoto-pay-{payment.public_id}", metadata={"payment": payment.public_id})
     Payment.objects.filter(pk=payment.pk, provider_ref="").update(provider_ref=checkout.provider_ref, provider_url=checkout.url)
     payment.refresh_from_db()
+    return payment
+
+
+_LINK_SALT = "smartkoto.payments.checkout-link"
+
+
+def checkout_link(payment):
+    """A payment link for a payment nobody's session owns yet (payer=None, e.g. made through the API): our
+    hand-over URL with a signature of the payment's id. Whoever holds it may pay (like a payment slip's two
+    numbers); it shows nothing but the amount, the description and the payment's own status."""
+    token = signing.Signer(salt=_LINK_SALT).signature(payment.public_id)
+    return reverse("payments:checkout_link", args=[payment.public_id, token])
+
+
+def open_by_link(public_id, token, *, actor):
+    """The payment a valid payment link names (its browser session now owns it, core.guest), or None. A link to
+    a resident's own payment gives nothing: that payment is the resident's, who signs in to pay it."""
+    payment = Payment.objects.filter(public_id=public_id).first()
+    if payment is None or not isinstance(token, str):
+        return None
+    if not constant_time_compare(token, signing.Signer(salt=_LINK_SALT).signature(payment.public_id)):
+        return None
+    if payment.payer_id is None:
+        guest.claim(actor, GUEST_KIND, payment.public_id)
     return payment
 
 

@@ -87,6 +87,15 @@ def checkout(request, public_id):
     return redirect(url)
 
 
+@require_http_methods(["GET", "POST"])
+def checkout_link(request, public_id, token):
+    """A payment link (services.checkout_link, e.g. the `checkout_url` of an API-made payment): this browser
+    may now pay the payment, then it is handed over like any other."""
+    if services.open_by_link(public_id, token, actor=request.actor) is None:
+        raise Http404
+    return checkout(request, public_id)
+
+
 def returned(request, public_id):
     """The provider sends the resident back here; ask it how things stand, then show the payment."""
     payment = _own(request, public_id)
