@@ -411,3 +411,12 @@ def test_pages_with_personal_data_are_private_and_not_stored(resident_client, re
     for url in ["/staff/payments/", f"/staff/payments/{payment.pk}/", "/staff/payments/refunds/", "/staff/payments/slips/"]:
         response = staff.get(url)
         assert response.status_code == 200 and response["Cache-Control"] == "private, no-store", url
+
+
+@pytest.mark.django_db
+def test_field_errors_are_translated(client, api_token):
+    import json
+
+    response = client.post("/api/payments/", data=json.dumps({**API_BODY, "amount_yen": 10**30}), content_type="application/json",
+                           headers={"Authorization": f"Bearer {api_token}", "Idempotency-Key": "ja", "Accept-Language": "ja"})
+    assert response.status_code == 400 and response.json()["errors"]["amount_yen"] == ["1円から10000000円までで指定してください。"]
