@@ -420,3 +420,18 @@ def test_field_errors_are_translated(client, api_token):
     response = client.post("/api/payments/", data=json.dumps({**API_BODY, "amount_yen": 10**30}), content_type="application/json",
                            headers={"Authorization": f"Bearer {api_token}", "Idempotency-Key": "ja", "Accept-Language": "ja"})
     assert response.status_code == 400 and response.json()["errors"]["amount_yen"] == ["1円から10000000円までで指定してください。"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("start,end", [("9999-12-31", "9999-12-31"), ("0001-01-01", "0001-01-01"), ("9999-12-30", "9999-12-31"),
+                                       ("1999-12-31", "2000-01-01")])
+def test_ledger_and_reconciliation_refuse_dates_outside_the_window(make_staff, staff_login, start, end):
+    kaikei = staff_login(Client(), make_staff("kaikei-clerk", "kaikei", "case_worker"))
+    for fmt in ("", "csv", "xlsx"):
+        response = kaikei.get("/staff/payments/ledger/", {"start": start, "end": end, "format": fmt})
+        assert response.status_code in (200, 400) and "error-summary" in response.content.decode(), (fmt, response.status_code)
+    response = kaikei.post("/staff/payments/reconciliation/", {"scope": "period", "start": start, "end": end})
+    assert response.status_code in (200, 400) and "error-summary" in response.content.decode()
+    response = kaikei.post("/staff/payments/reconciliation/", {"scope": "day", "day": start})
+    assert response.status_code in (200, 400) and "error-summary" in response.content.decode()
+    assert kaikei.get("/staff/payments/", {"page": str(10**20), "q": "a " * 1000}).status_code == 200

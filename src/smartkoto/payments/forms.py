@@ -1,4 +1,7 @@
+from datetime import date, timedelta
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from smartkoto.core.forms import SafeForm
@@ -118,9 +121,27 @@ class RefundDecisionForm(SafeForm):
     note = forms.CharField(label=_("Note (optional)"), required=False, max_length=500)
 
 
+EARLIEST_LEDGER_DAY = date(2000, 1, 1)
+
+
 class PeriodForm(forms.Form):
+    """A period of the ledger: from 2000-01-01 to a year from today, at most a year long."""
+
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def _in_window(self, value):
+        latest = timezone.localdate() + timedelta(days=366)
+        if value is not None and not EARLIEST_LEDGER_DAY <= value <= latest:
+            raise forms.ValidationError(_("Choose a date from %(earliest)s to %(latest)s.")
+                                        % {"earliest": EARLIEST_LEDGER_DAY.isoformat(), "latest": latest.isoformat()})
+        return value
+
+    def clean_start(self):
+        return self._in_window(self.cleaned_data.get("start"))
+
+    def clean_end(self):
+        return self._in_window(self.cleaned_data.get("end"))
 
     def clean(self):
         data = super().clean()
