@@ -435,3 +435,33 @@ def test_ledger_and_reconciliation_refuse_dates_outside_the_window(make_staff, s
     response = kaikei.post("/staff/payments/reconciliation/", {"scope": "day", "day": start})
     assert response.status_code in (200, 400) and "error-summary" in response.content.decode()
     assert kaikei.get("/staff/payments/", {"page": str(10**20), "q": "a " * 1000}).status_code == 200
+
+
+# --- item 6: property-based fuzz of the API body and the webhook signature header (hypothesis) ----------------
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st  # noqa: E402
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(10**40), max_value=10**40) | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=80),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4), max_leaves=12)
+FIELDS = ["reference", "amount_yen", "fee_code", "department_code", "return_url", "description"]
+
+
+@pytest.mark.django_db
+@hsettings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(changes=st.dictionaries(st.sampled_from(FIELDS), JSON_VALUES, max_size=4), drop=st.sets(st.sampled_from(FIELDS), max_size=2),
+       key=st.text(min_size=1, max_size=40).filter(lambda k: k.isprintable() and k.isascii() and k.strip() == k))
+def test_fuzzed_api_bodies_never_give_a_server_error(client, api_token, changes, drop, key):
+    body = {name: value for name, value in {**API_BODY, **changes}.items() if name not in drop}
+    response = api_post(client, api_token, body, key=f"fuzz-{key}")
+    assert response.status_code in (201, 400, 403, 409), (response.status_code, body)
+    if response.status_code == 400:
+        assert response["Content-Type"] == "application/problem+json" and response.json()["status"] == 400
+
+
+@pytest.mark.django_db
+@hsettings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(header=st.text(max_size=120).filter(lambda h: h.isascii() and "\n" not in h and "\r" not in h), body=st.binary(max_size=200))
+def test_fuzzed_webhook_signatures_and_bodies_are_refused_not_errors(client, header, body):
+    response = client.post("/api/payments/webhooks/simulated", data=body, content_type="application/json", headers={"X-Sim-Signature": header})
+    assert response.status_code == 400, (response.status_code, header)

@@ -128,6 +128,11 @@ NEW_PAYMENT_SCHEMA = {
 
 def openapi_paths():
     error = {"description": "error", "content": {"application/json": {"schema": {"type": "object"}}}}
+    problem = {"description": "problem details (RFC 9457); `errors` names each field", "content": {"application/problem+json": {"schema": {
+        "type": "object", "required": ["type", "title", "status", "detail", "errors"],
+        "properties": {"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"}, "detail": {"type": "string"},
+                       "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+                       "error": {"type": "string"}}}}}}
     payment = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Payment"}}}}
     return {
         "/api/payments/": {
@@ -135,13 +140,13 @@ def openapi_paths():
                     "parameters": [{"name": "reference", "in": "query", "required": True, "schema": {"type": "string"}}],
                     "responses": {"200": {"description": "payments", "content": {"application/json": {"schema": {
                         "type": "object", "properties": {"results": {"type": "array", "items": {"$ref": "#/components/schemas/Payment"}}}}}}},
-                        "403": error}},
+                        "400": problem, "403": error}},
             "post": {"tags": ["payments"], "summary": "Create a payment (scope payments:write)", "security": [{"serviceToken": []}],
                      "description": "Same Idempotency-Key and same body → the first reply (header Idempotent-Replayed: true); "
                                     "same key with a different body → 409; a request with the key still in flight → 409.",
                      "parameters": [{"name": "Idempotency-Key", "in": "header", "required": True, "schema": {"type": "string", "maxLength": 200}}],
                      "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewPayment"}}}},
-                     "responses": {"201": {"description": "created", **payment}, "400": error, "403": error, "409": error}},
+                     "responses": {"201": {"description": "created", **payment}, "400": problem, "403": error, "409": problem}},
         },
         "/api/payments/{id}": {
             "get": {"tags": ["payments"], "summary": "One payment (scope payments:read)", "security": [{"serviceToken": []}],
@@ -151,6 +156,6 @@ def openapi_paths():
         "/api/payments/webhooks/{provider}": {
             "post": {"tags": ["payments"], "summary": "Provider webhook receiver (signed; idempotent, order-independent, replay-protected)",
                      "parameters": [{"name": "provider", "in": "path", "required": True, "schema": {"type": "string", "enum": ["simulated", "stripe"]}}],
-                     "responses": {"200": {"description": "accepted (also for duplicates)"}, "400": error}},
+                     "responses": {"200": {"description": "accepted (also for duplicates)"}, "400": problem, "503": problem}},
         },
     }
