@@ -465,3 +465,57 @@ def test_fuzzed_api_bodies_never_give_a_server_error(client, api_token, changes,
 def test_fuzzed_webhook_signatures_and_bodies_are_refused_not_errors(client, header, body):
     response = client.post("/api/payments/webhooks/simulated", data=body, content_type="application/json", headers={"X-Sim-Signature": header})
     assert response.status_code == 400, (response.status_code, header)
+
+
+# --- item 3 with a real kill: the process dies (SIGKILL) right after the capture commits ------------------------
+KILL_AFTER_COMMIT = """
+import os, signal, sys
+import django
+django.setup()
+from django.db import transaction
+from smartkoto.core.actor import Actor
+from smartkoto.payments import services
+from smartkoto.payments.models import Payment
+
+real_on_commit = transaction.on_commit
+def dying_on_commit(func, using=None, robust=False):
+    real_on_commit(lambda: os.kill(os.getpid(), signal.SIGKILL), using=using)  # after the commit, before any hook
+transaction.on_commit = dying_on_commit
+print(services.poll(Payment.objects.get(public_id=sys.argv[1]), actor=Actor.system("tests")), flush=True)
+print("survived", flush=True)
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_process_killed_right_after_the_capture_commits_loses_no_signal(koto, sim, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from pathlib import Path
+
+    from django.conf import settings
+
+    import smartkoto
+    from smartkoto.payments.models import PendingSignal
+    from smartkoto.payments.tasks import sweep
+    from tests.appointments.liveserver import database_url
+
+    slip = slips.issue("juminhyo-copy", 1, actor=SYSTEM)
+    payment = slips.pay(slip, actor=SYSTEM)
+    sim.pay(payment)  # captured at the provider; we have not heard yet
+    env = {**os.environ, "DATABASE_URL": database_url(), "SMARTKOTO_DATA_DIR": str(tmp_path), "SMARTKOTO_SECRET_KEY": settings.SECRET_KEY,
+           "SMARTKOTO_LOG_LEVEL": "ERROR", "DJANGO_SETTINGS_MODULE": "smartkoto.conf.settings",
+           "PYTHONPATH": str(Path(smartkoto.__file__).resolve().parents[1])}
+    env.pop("SMARTKOTO_TEST_DB_NAME", None)
+    done = subprocess.run([sys.executable, "-c", KILL_AFTER_COMMIT, payment.public_id], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == -9, (done.returncode, done.stdout, done.stderr[-2000:])  # killed, nothing printed after
+    assert "survived" not in done.stdout
+    payment.refresh_from_db()
+    slip.refresh_from_db()
+    assert payment.status == "succeeded" and slip.state == "issued"  # committed; the signal never ran
+    assert PendingSignal.objects.filter(payment=payment, delivered_at__isnull=True).count() == 1
+    _age_pending_signals()
+    assert sweep.call()["signals"] == 1
+    slip.refresh_from_db()
+    assert slip.state == "paid"
