@@ -299,7 +299,6 @@ def test_wrong_json_types_and_lengths_are_400_with_the_field_named(client, api_t
 @pytest.mark.django_db
 @pytest.mark.parametrize("raw", [b"[]", b"1", b'"x"', b"null", b"{", b"\xff\xfe", b'{"amount_yen": NaN}', b"[" * 100000])
 def test_a_body_that_is_not_a_json_object_is_400(client, api_token, raw):
-    from smartkoto.identity.models import ServiceAccount  # noqa: F401
 
     response = api_post(client, api_token, raw)
     assert_problem(response)

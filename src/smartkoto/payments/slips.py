@@ -114,9 +114,12 @@ def payment_key(slip, *, attempt=None):
     slip derives the same key, so they all resume one payment; a new attempt after an expired or cancelled one
     gets a new key."""
     if attempt is None:
-        attempt = Payment.objects.filter(
-            reference=slip.number, status__in=[Status.EXPIRED, Status.CANCELLED]).count()
+        attempt = _payments_of(slip).filter(status__in=[Status.EXPIRED, Status.CANCELLED]).count()
     return f"slip-{slip.pk}-{slip.amount_yen}-{attempt}"
+
+
+def _payments_of(slip):
+    return Payment.objects.filter(reference=slip.number, idempotency_key__startswith=f"slip-{slip.pk}-")
 
 
 def pay(slip, *, actor):
@@ -128,9 +131,9 @@ def pay(slip, *, actor):
         raise SlipRefused("paid")
     payer = actor.user if actor.is_resident else None
     for _round in range(2):
-        existing = Payment.objects.filter(reference=slip.number, status__in=Status.OPEN).order_by("-created_at").first()
+        existing = _payments_of(slip).filter(status__in=Status.OPEN).order_by("-created_at").first()
         if existing is None:
-            existing = Payment.objects.filter(reference=slip.number, status__in=Status.PAID).first()
+            existing = _payments_of(slip).filter(status__in=Status.PAID).first()
             if existing is not None:
                 raise SlipRefused("paid")
         if existing is not None:
