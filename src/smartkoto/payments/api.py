@@ -21,14 +21,25 @@ def payment_json(payment):
         "amount_yen": payment.amount_yen, "captured_yen": payment.captured_yen, "refunded_yen": payment.refunded_yen,
         "fee_code": payment.fee_code, "department_code": payment.department_code,
         "description": payment.description, "provider": payment.provider,
-        "checkout_url": reverse("payments:checkout", args=[payment.public_id]),
+        # a payment link: whoever the department system gives it to can pay (services.checkout_link)
+        "checkout_url": services.checkout_link(payment) if payment.payer_id is None else reverse("payments:checkout", args=[payment.public_id]),
         "created_at": payment.created_at.isoformat(), "succeeded_at": payment.succeeded_at.isoformat() if payment.succeeded_at else None,
         "expires_at": payment.expires_at.isoformat(),
     }
 
 
+TITLES = {400: "Bad request", 404: "Not found", 409: "Conflict", 503: "Service unavailable"}
+
+
 def _error(status, code, detail):
-    return JsonResponse({"error": code, "detail": detail}, status=status)
+    """JSON problem details (RFC 9457) {"type", "title", "status", "detail", "errors"}; "error" keeps the short
+    code callers already read. `detail` may be a dict of field errors ({field: [messages]})."""
+    errors = detail if isinstance(detail, dict) else {}
+    text = detail if isinstance(detail, str) else "; ".join(f"{name}: {' '.join(messages)}" for name, messages in errors.items())
+    body = {"type": f"/api/schema#problem-{code}", "title": TITLES.get(status, "Error"), "status": status,
+            "detail": text, "errors": errors, "error": code}
+    return JsonResponse(body, status=status, content_type="application/problem+json",
+                        json_dumps_params={"ensure_ascii": False})
 
 
 @csrf_exempt
@@ -39,10 +50,14 @@ def payments(request):
     return _list(request)
 
 
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not JSON")  # NaN, Infinity
+
+
 def _create(request):
     try:
-        body = json.loads(request.body or b"{}")
-    except ValueError:
+        body = json.loads(request.body or b"{}", parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
         body = None  # the service answers invalid_json once it knows the caller may create at all
     try:
         reply = services.create_payment_from_api(actor=request.actor, idempotency_key=request.headers.get("Idempotency-Key", ""),
@@ -57,9 +72,10 @@ def _create(request):
 
 def _list(request):
     policy.check(request.actor, "api.read")
-    reference = request.GET.get("reference", "").strip()
-    if not reference:
-        return _error(400, "reference_required", "filter by ?reference=")
+    references = request.GET.getlist("reference")
+    reference = references[0].strip() if len(references) == 1 else ""
+    if not reference or len(reference) > 64:
+        return _error(400, "reference_required", {"reference": ["filter by one ?reference= of at most 64 characters"]})
     items = queries.payments_for_reference(reference, actor=request.actor)[:100]
     return JsonResponse({"results": [payment_json(p) for p in items]})
 
@@ -101,15 +117,22 @@ PAYMENT_SCHEMA = {
 NEW_PAYMENT_SCHEMA = {
     "type": "object", "required": ["reference", "amount_yen", "fee_code", "department_code", "return_url"],
     "properties": {
-        "reference": {"type": "string", "maxLength": 64}, "amount_yen": {"type": "integer", "minimum": 1},
-        "fee_code": {"type": "string"}, "department_code": {"type": "string"}, "return_url": {"type": "string", "description": "a path on this site"},
-        "description": {"type": "object", "additionalProperties": {"type": "string"}},
+        "reference": {"type": "string", "minLength": 1, "maxLength": 64}, "amount_yen": {"type": "integer", "minimum": 1, "maximum": 10_000_000},
+        "fee_code": {"type": "string", "minLength": 1, "maxLength": 64}, "department_code": {"type": "string", "minLength": 1, "maxLength": 32},
+        "return_url": {"type": "string", "minLength": 1, "maxLength": 500,
+                       "description": "a path on this site (one leading /, no backslash or control characters) or an https URL on an allowed origin"},
+        "description": {"type": "object", "maxProperties": 10, "additionalProperties": {"type": "string", "maxLength": 300}},
     },
 }
 
 
 def openapi_paths():
     error = {"description": "error", "content": {"application/json": {"schema": {"type": "object"}}}}
+    problem = {"description": "problem details (RFC 9457); `errors` names each field", "content": {"application/problem+json": {"schema": {
+        "type": "object", "required": ["type", "title", "status", "detail", "errors"],
+        "properties": {"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"}, "detail": {"type": "string"},
+                       "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+                       "error": {"type": "string"}}}}}}
     payment = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Payment"}}}}
     return {
         "/api/payments/": {
@@ -117,13 +140,13 @@ def openapi_paths():
                     "parameters": [{"name": "reference", "in": "query", "required": True, "schema": {"type": "string"}}],
                     "responses": {"200": {"description": "payments", "content": {"application/json": {"schema": {
                         "type": "object", "properties": {"results": {"type": "array", "items": {"$ref": "#/components/schemas/Payment"}}}}}}},
-                        "403": error}},
+                        "400": problem, "403": error}},
             "post": {"tags": ["payments"], "summary": "Create a payment (scope payments:write)", "security": [{"serviceToken": []}],
                      "description": "Same Idempotency-Key and same body → the first reply (header Idempotent-Replayed: true); "
                                     "same key with a different body → 409; a request with the key still in flight → 409.",
                      "parameters": [{"name": "Idempotency-Key", "in": "header", "required": True, "schema": {"type": "string", "maxLength": 200}}],
                      "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewPayment"}}}},
-                     "responses": {"201": {"description": "created", **payment}, "400": error, "403": error, "409": error}},
+                     "responses": {"201": {"description": "created", **payment}, "400": problem, "403": error, "409": problem}},
         },
         "/api/payments/{id}": {
             "get": {"tags": ["payments"], "summary": "One payment (scope payments:read)", "security": [{"serviceToken": []}],
@@ -133,6 +156,6 @@ def openapi_paths():
         "/api/payments/webhooks/{provider}": {
             "post": {"tags": ["payments"], "summary": "Provider webhook receiver (signed; idempotent, order-independent, replay-protected)",
                      "parameters": [{"name": "provider", "in": "path", "required": True, "schema": {"type": "string", "enum": ["simulated", "stripe"]}}],
-                     "responses": {"200": {"description": "accepted (also for duplicates)"}, "400": error}},
+                     "responses": {"200": {"description": "accepted (also for duplicates)"}, "400": problem, "503": problem}},
         },
     }

@@ -1,4 +1,7 @@
+from datetime import date, timedelta
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from smartkoto.core.forms import SafeForm
@@ -30,9 +33,10 @@ class SlipLookupForm(SafeForm):
 
 
 class PayForm(SafeForm):
-    """Only a one-time key travels with the 'Pay' button: the amount comes from the slip on the server."""
+    """Nothing the server trusts travels with the 'Pay' button: the amount comes from the slip and the idempotency
+    key is derived from the slip on the server (slips.payment_key). The hidden field only shows which key."""
 
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
 
 class SimCardForm(forms.Form):
@@ -117,9 +121,27 @@ class RefundDecisionForm(SafeForm):
     note = forms.CharField(label=_("Note (optional)"), required=False, max_length=500)
 
 
+EARLIEST_LEDGER_DAY = date(2000, 1, 1)
+
+
 class PeriodForm(forms.Form):
+    """A period of the ledger: from 2000-01-01 to a year from today, at most a year long."""
+
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def _in_window(self, value):
+        latest = timezone.localdate() + timedelta(days=366)
+        if value is not None and not EARLIEST_LEDGER_DAY <= value <= latest:
+            raise forms.ValidationError(_("Choose a date from %(earliest)s to %(latest)s.")
+                                        % {"earliest": EARLIEST_LEDGER_DAY.isoformat(), "latest": latest.isoformat()})
+        return value
+
+    def clean_start(self):
+        return self._in_window(self.cleaned_data.get("start"))
+
+    def clean_end(self):
+        return self._in_window(self.cleaned_data.get("end"))
 
     def clean(self):
         data = super().clean()

@@ -167,6 +167,27 @@ class WebhookReceipt(models.Model):
         constraints = [models.UniqueConstraint(fields=["provider", "event_id"], name="unique_webhook_event")]
 
 
+class PendingSignal(models.Model):
+    """A payment signal to deliver (transactional outbox): written in the same transaction as the status change it
+    announces, delivered right after commit and, if the process died before that or a receiver failed, again by
+    the sweep. At-least-once: receivers must be idempotent."""
+
+    class Kind(models.TextChoices):
+        SUCCEEDED = "payment_succeeded"
+        FAILED = "payment_failed"
+        REFUNDED = "payment_refunded"
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="pending_signals")
+    signal = models.CharField(max_length=32, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["delivered_at", "created_at"], name="payments_signal_pending")]
+
+
 class ReconciliationRun(models.Model):
     """A reconciliation (消込) of the ledger against a provider's settlement report; findings are kept, not fixed."""
 

@@ -107,6 +107,12 @@ def _(actor, payment):
     return actor.is_system
 
 
+@policy.rule("signal.deliver")
+def _(actor, _obj=None):
+    """Deliver recorded payment signals (the sweep): only the system."""
+    return actor.is_system
+
+
 @policy.rule("refund.request")
 def _(actor, payment):
     code = department_of(payment)

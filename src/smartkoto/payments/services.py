@@ -10,19 +10,26 @@ or refunds twice.
 import hashlib
 import json
 import logging
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from smartkoto.core import audit, guest
 from smartkoto.core.i18n import tr
 
 from . import signals
-from .models import Fee, FeeChange, IdempotencyRecord, LedgerEntry, Payment, PaymentEvent, Refund, WebhookReceipt
+from .models import Fee, FeeChange, IdempotencyRecord, LedgerEntry, Payment, PaymentEvent, PendingSignal, Refund, WebhookReceipt
 from .permissions import GUEST_KIND, policy
 from .providers import registry
 from .providers.base import ProviderError, WebhookRefused
@@ -49,6 +56,39 @@ class FeeRefused(PaymentError):
     pass
 
 
+MIN_AMOUNT_YEN, MAX_AMOUNT_YEN = 1, 10_000_000  # one payment: 1円 to 1,000万円
+MAX_REFERENCE, MAX_CODE, MAX_RETURN_URL, MAX_DESCRIPTION = 64, 32, 500, 300
+
+
+def return_url_allowed(value):
+    """A "Continue" link we may send a payer to: a path on this site ("/…", never "//…", no backslash, no
+    control or space characters, no scheme), or an https URL on an origin in `PAYMENTS_RETURN_ORIGINS`."""
+    if not isinstance(value, str) or not value or len(value) > MAX_RETURN_URL:
+        return False
+    if "\\" in value or any(ord(ch) < 33 or 0x7F <= ord(ch) <= 0x9F or unicodedata.category(ch) in {"Cc", "Cf", "Zs", "Zl", "Zp"} for ch in value):
+        return False
+    parts = urlsplit(value)
+    if value.startswith("/") and not value.startswith("//") and not parts.scheme and not parts.netloc:
+        return True
+    origins = {origin.rstrip("/") for origin in getattr(settings, "PAYMENTS_RETURN_ORIGINS", ())}
+    return (parts.scheme == "https" and bool(parts.netloc) and f"https://{parts.netloc}" in origins
+            and url_has_allowed_host_and_scheme(value, allowed_hosts={parts.netloc}, require_https=True))
+
+
+def _check_request(amount_yen, reference, fee_code, department_code, return_url, description):
+    if not isinstance(amount_yen, int) or isinstance(amount_yen, bool) or not MIN_AMOUNT_YEN <= amount_yen <= MAX_AMOUNT_YEN:
+        raise PaymentError(f"amount_yen must be a whole number of yen from {MIN_AMOUNT_YEN} to {MAX_AMOUNT_YEN}")
+    if not isinstance(reference, str) or len(reference) > MAX_REFERENCE:
+        raise PaymentError(f"reference must be at most {MAX_REFERENCE} characters")
+    if not isinstance(fee_code, str) or len(fee_code) > MAX_REFERENCE or not isinstance(department_code, str) or len(department_code) > MAX_CODE:
+        raise PaymentError("fee_code or department_code too long")
+    if not return_url_allowed(return_url):
+        raise PaymentError("return_url must be a path on this site")
+    if not isinstance(description or {}, dict) or any(
+            not isinstance(k, str) or not isinstance(v, str) or len(k) > 10 or len(v) > MAX_DESCRIPTION for k, v in (description or {}).items()):
+        raise PaymentError("description must be texts by language")
+
+
 def _request_hash(values):
     return hashlib.sha256(json.dumps(values, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
 
@@ -58,8 +98,49 @@ def _event(payment, to_status, source, note="", detail=None, from_status=None):
                                 to_status=to_status or "", source=source, note=note[:200], detail=detail or {})
 
 
-def _send_after_commit(signal, payment):
-    transaction.on_commit(lambda: signal.send(sender=Payment, payment=payment, reference=payment.reference))
+# --- payment signals: a transactional outbox --------------------------------------------------------
+SIGNALS = {PendingSignal.Kind.SUCCEEDED: signals.payment_succeeded, PendingSignal.Kind.FAILED: signals.payment_failed,
+           PendingSignal.Kind.REFUNDED: signals.payment_refunded}
+SIGNAL_RETRY_AFTER = timedelta(minutes=1)
+
+
+def _send_after_commit(kind, payment):
+    """Record the signal in the same transaction as the status change it announces, then deliver it right
+    after commit. A process that dies between the commit and the delivery leaves the row: the sweep delivers it
+    (`deliver_pending_signals`). At-least-once, so receivers are idempotent."""
+    pending = PendingSignal.objects.create(payment=payment, signal=kind)
+    transaction.on_commit(lambda: _deliver_signal(pending.pk))
+
+
+def _deliver_signal(pending_id):
+    """Deliver one recorded signal; receivers run inside the transaction that marks it delivered, so either
+    both happen or neither (a failing receiver is logged and retried by the sweep)."""
+    with transaction.atomic():
+        pending = PendingSignal.objects.select_for_update().filter(pk=pending_id, delivered_at__isnull=True).first()
+        if pending is None:
+            return False  # delivered meanwhile (by the sweep or another worker)
+        payment = Payment.objects.get(pk=pending.payment_id)
+        pending.attempts += 1
+        try:
+            with transaction.atomic():
+                SIGNALS[pending.signal].send(sender=Payment, payment=payment, reference=payment.reference)
+        except Exception as exc:  # noqa: BLE001 - a receiver failed: keep the row for the sweep
+            log.exception("payment signal failed; the sweep retries it", extra={"payment": payment.pk, "signal": pending.signal})
+            pending.last_error = f"{type(exc).__name__}: {exc}"[:300]
+            pending.save(update_fields=["attempts", "last_error"])
+            return False
+        pending.delivered_at = timezone.now()
+        pending.save(update_fields=["attempts", "delivered_at"])
+        return True
+
+
+def deliver_pending_signals(*, actor, older_than=SIGNAL_RETRY_AFTER):
+    """Deliver every payment signal recorded at least `older_than` ago and not delivered yet (the sweep).
+    Returns how many were delivered."""
+    policy.check(actor, "signal.deliver")
+    cutoff = timezone.now() - older_than
+    ids = list(PendingSignal.objects.filter(delivered_at__isnull=True, created_at__lte=cutoff).order_by("pk").values_list("pk", flat=True)[:500])
+    return sum(1 for pending_id in ids if _deliver_signal(pending_id))
 
 
 # --- creating and starting --------------------------------------------------------------------
@@ -71,12 +152,9 @@ def request_payment(*, actor, payer, reference, amount_yen, description, fee_cod
     payment it asked for (core.guest).
     """
     policy.check(actor, "payment.create", {"payer": payer, "department_code": department_code}, department_code=department_code)
-    if not isinstance(amount_yen, int) or isinstance(amount_yen, bool) or amount_yen <= 0:
-        raise PaymentError("amount_yen must be a positive integer")
+    _check_request(amount_yen, reference, fee_code, department_code, return_url, description)
     if not reference or not idempotency_key:
         raise PaymentError("reference and idempotency_key are required")
-    if not return_url.startswith("/") or return_url.startswith("//"):
-        raise PaymentError("return_url must be a path on this site")
     digest = _request_hash({"payer": getattr(payer, "pk", None), "reference": reference, "amount": amount_yen,
                             "description": description, "fee": fee_code, "department": department_code, "return": return_url})
     existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
@@ -118,7 +196,42 @@ class ApiRefused(PaymentError):
         self.status, self.code, self.detail = status, code, detail
 
 
-_API_REQUIRED = {"reference": str, "amount_yen": int, "fee_code": str, "department_code": str, "return_url": str}
+def _api_problems(body):
+    """Field errors of a POST /api/payments/ body (translated messages by field); {} when it is valid."""
+    problems = {}
+
+    def text(name, limit, required=True):
+        value = body.get(name)
+        if value is None or value == "":
+            if required:
+                problems[name] = [_("This field is required.")]
+            return
+        if not isinstance(value, str):
+            problems[name] = [_("Must be a string.")]
+        elif len(value) > limit:
+            problems[name] = [_("At most %(limit)d characters.") % {"limit": limit}]
+        elif any(unicodedata.category(ch) == "Cc" for ch in value):
+            problems[name] = [_("Control characters are not allowed.")]
+
+    text("reference", MAX_REFERENCE)
+    text("fee_code", MAX_REFERENCE)
+    text("department_code", MAX_CODE)
+    text("return_url", MAX_RETURN_URL)
+    if "return_url" not in problems and not return_url_allowed(body.get("return_url")):
+        problems["return_url"] = [_("Must be a path on this site (starting with a single /) or an allowed https origin.")]
+    amount = body.get("amount_yen")
+    if amount is None:
+        problems["amount_yen"] = [_("This field is required.")]
+    elif not isinstance(amount, int) or isinstance(amount, bool):
+        problems["amount_yen"] = [_("Must be a whole number of yen (a JSON integer).")]
+    elif not MIN_AMOUNT_YEN <= amount <= MAX_AMOUNT_YEN:
+        problems["amount_yen"] = [_("Must be from %(min)d to %(max)d yen.") % {"min": MIN_AMOUNT_YEN, "max": MAX_AMOUNT_YEN}]
+    description = body.get("description")
+    if description is not None and (
+            not isinstance(description, dict) or len(description) > 10
+            or any(not isinstance(k, str) or not isinstance(v, str) or len(k) > 10 or len(v) > MAX_DESCRIPTION for k, v in description.items())):
+        problems["description"] = [_("Must be an object of texts by language (at most %(limit)d characters each).") % {"limit": MAX_DESCRIPTION}]
+    return problems
 
 
 def create_payment_from_api(*, actor, idempotency_key, body, render):
@@ -126,21 +239,17 @@ def create_payment_from_api(*, actor, idempotency_key, body, render):
 
     Same key and same body → the first reply (replayed); same key with another body → 409; a request with the
     key still in flight → 409. `render(payment)` makes the JSON body of the reply. Raises ApiRefused (mapped to
-    400/409 by the view) or Forbidden (403: the scope, and the token's department, must match).
+    400/409 by the view; `detail` is a dict of field errors for "validation") or Forbidden (403: the scope, and
+    the token's department, must match).
     """
     policy.check(actor, "api.write")
     key = (idempotency_key or "").strip()
     if not key or len(key) > 200:
-        raise ApiRefused(400, "idempotency_key_required", "send an Idempotency-Key header (at most 200 characters)")
+        raise ApiRefused(400, "idempotency_key_required", {"Idempotency-Key": [_("Send an Idempotency-Key header (at most 200 characters).")]})
     if not isinstance(body, dict):
-        raise ApiRefused(400, "invalid_json", "the body must be a JSON object")
-    problems = {name: "required" for name, kind in _API_REQUIRED.items()
-                if not isinstance(body.get(name), kind) or isinstance(body.get(name), bool) or body.get(name) in ("", None)}
-    if not problems and body["amount_yen"] <= 0:
-        problems["amount_yen"] = "must be a positive integer"
+        raise ApiRefused(400, "invalid_json", {"body": [_("The body must be a JSON object.")]})
+    problems = _api_problems(body)
     description = body.get("description") or {"ja": body.get("reference", "")}
-    if not isinstance(description, dict):
-        problems["description"] = "must be an object of texts by language"
     department_code = body.get("department_code") if isinstance(body.get("department_code"), str) else ""
     policy.check(actor, "payment.create", {"payer": None, "department_code": department_code}, department_code=department_code)
     if problems:
@@ -165,7 +274,7 @@ def create_payment_from_api(*, actor, idempotency_key, body, render):
             idempotency_key=f"api-{account}-{key}")
     except PaymentError as exc:
         record.delete()
-        raise ApiRefused(400, "validation", str(exc)) from None
+        raise ApiRefused(400, "validation", {"body": [str(exc)]}) from None
     except BaseException:
         record.delete()
         raise
@@ -185,6 +294,30 @@ def _ensure_provider_session(payment):
         idempotency_key=f"smartkoto-pay-{payment.public_id}", metadata={"payment": payment.public_id})
     Payment.objects.filter(pk=payment.pk, provider_ref="").update(provider_ref=checkout.provider_ref, provider_url=checkout.url)
     payment.refresh_from_db()
+    return payment
+
+
+_LINK_SALT = "smartkoto.payments.checkout-link"
+
+
+def checkout_link(payment):
+    """A payment link for a payment nobody's session owns yet (payer=None, e.g. made through the API): our
+    hand-over URL with a signature of the payment's id. Whoever holds it may pay (like a payment slip's two
+    numbers); it shows nothing but the amount, the description and the payment's own status."""
+    token = signing.Signer(salt=_LINK_SALT).signature(payment.public_id)
+    return reverse("payments:checkout_link", args=[payment.public_id, token])
+
+
+def open_by_link(public_id, token, *, actor):
+    """The payment a valid payment link names (its browser session now owns it, core.guest), or None. A link to
+    a resident's own payment gives nothing: that payment is the resident's, who signs in to pay it."""
+    payment = Payment.objects.filter(public_id=public_id).first()
+    if payment is None or not isinstance(token, str):
+        return None
+    if not constant_time_compare(token, signing.Signer(salt=_LINK_SALT).signature(payment.public_id)):
+        return None
+    if payment.payer_id is None:
+        guest.claim(actor, GUEST_KIND, payment.public_id)
     return payment
 
 
@@ -255,14 +388,14 @@ def _apply_snapshot(payment, snapshot, source, event_id=""):
                 LedgerEntry.objects.create(kind=LedgerEntry.Kind.PAYMENT, payment=p, amount_yen=p.captured_yen, fee_code=p.fee_code,
                                            department_code=p.department_code, provider=p.provider,
                                            provider_ref=snapshot.payment_ref or p.provider_ref, booked_on=timezone.localdate())
-                _send_after_commit(signals.payment_succeeded, p)
+                _send_after_commit(PendingSignal.Kind.SUCCEEDED, p)
                 outcome.append("succeeded")
         elif (target != p.status and PAYMENT.allowed(p.status, target, PROVIDER)
               and (RANK[target] > RANK[Status(p.status)] or newer)):
             _event(p, target, source, detail={"event": event_id, "provider_status": snapshot.raw_status})
             PAYMENT.apply(p, target, by=PROVIDER)
             if target == Status.FAILED:
-                _send_after_commit(signals.payment_failed, p)
+                _send_after_commit(PendingSignal.Kind.FAILED, p)
             outcome.append(str(target))
         if p.status in Status.PAID:
             for refund_snapshot in snapshot.refunds:
@@ -300,7 +433,7 @@ def _complete_refund_locked(p, refund_snapshot, source, event_id=""):
     _event(p, new_status, source, note="refund completed", detail={"refund": refund.pk, "amount_yen": refund.amount_yen, "event": event_id})
     if new_status != p.status:
         PAYMENT.apply(p, new_status, by=PROVIDER)
-    _send_after_commit(signals.payment_refunded, p)
+    _send_after_commit(PendingSignal.Kind.REFUNDED, p)
     return True
 
 
@@ -329,6 +462,8 @@ def handle_webhook(provider_id, body, headers, *, actor):
         raise WebhookRefused("unknown_provider") from None
     try:
         event = provider.verify_webhook(body, headers)
+        if not all(isinstance(value, str) and len(value) <= 200 for value in (event.event_id, event.event_type, event.provider_ref)) or not event.event_id:
+            raise WebhookRefused("malformed")
     except WebhookRefused as refusal:
         log.warning("webhook refused", extra={"provider": provider_id, "reason": refusal.reason})
         audit.record("payments.webhook_refused", actor=actor, actor_kind="provider", detail={"provider": provider_id, "reason": refusal.reason})

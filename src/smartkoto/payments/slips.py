@@ -20,7 +20,7 @@ from smartkoto.municipality import queries as municipality
 from . import services, signals
 from .models import Fee, Payment, PaymentSlip
 from .permissions import policy
-from .workflow import PAYMENT_SIGNAL, SLIP, SlipState
+from .workflow import PAYMENT_SIGNAL, SLIP, SlipState, Status
 
 GUEST_KIND = "payment_slips"
 
@@ -108,14 +108,49 @@ def found_by(number, *, actor):
     return PaymentSlip.objects.filter(number=number).first()
 
 
-def pay(slip, *, actor, idempotency_key):
-    """Ask payments for the slip's amount — the amount comes from the slip, never from the browser. The signed-in
-    resident pays as themself, anyone else as a guest."""
+def payment_key(slip, *, attempt=None):
+    """The one idempotency key of a slip's payment, derived on the server: the slip, its amount and how many of
+    its payments were closed without money (expired, cancelled). Every tab, click and browser that opens the
+    slip derives the same key, so they all resume one payment; a new attempt after an expired or cancelled one
+    gets a new key."""
+    if attempt is None:
+        attempt = _payments_of(slip).filter(status__in=[Status.EXPIRED, Status.CANCELLED]).count()
+    return f"slip-{slip.pk}-{slip.amount_yen}-{attempt}"
+
+
+def _payments_of(slip):
+    return Payment.objects.filter(reference=slip.number, idempotency_key__startswith=f"slip-{slip.pk}-")
+
+
+def pay(slip, *, actor):
+    """The one payment of the slip: the open one (any tab, any browser that found the slip with both numbers),
+    or a new one under the slip's derived key. The amount comes from the slip, never from the browser. The
+    signed-in resident pays as themself, anyone else as a guest; a payment another person started and has not
+    finished is theirs (SlipRefused("busy")), never a second one."""
+    if slip.state != SlipState.ISSUED:
+        raise SlipRefused("paid")
     payer = actor.user if actor.is_resident else None
-    return services.request_payment(
-        actor=actor, payer=payer, reference=slip.number, amount_yen=slip.amount_yen, description=slip.description,
-        fee_code=slip.fee_code, department_code=slip.department_code,
-        return_url="/payments/slip/", idempotency_key=idempotency_key)
+    for _round in range(2):
+        existing = _payments_of(slip).filter(status__in=Status.OPEN).order_by("-created_at").first()
+        if existing is None:
+            existing = _payments_of(slip).filter(status__in=Status.PAID).first()
+            if existing is not None:
+                raise SlipRefused("paid")
+        if existing is not None:
+            if existing.payer_id is None:
+                services.allow_guest(existing, actor=actor)  # the browser proved both numbers (found_by)
+                return existing
+            if payer is not None and existing.payer_id == payer.pk:
+                return existing
+            raise SlipRefused("busy")
+        try:
+            return services.request_payment(
+                actor=actor, payer=payer, reference=slip.number, amount_yen=slip.amount_yen, description=slip.description,
+                fee_code=slip.fee_code, department_code=slip.department_code,
+                return_url="/payments/slip/", idempotency_key=payment_key(slip))
+        except services.IdempotencyConflict:
+            continue  # another browser created it a moment ago with another payer: look again
+    raise SlipRefused("busy")
 
 
 @receiver(signals.payment_succeeded, sender=Payment)

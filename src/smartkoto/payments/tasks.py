@@ -28,7 +28,8 @@ def poll_payment(payment_id):
 
 @task()
 def sweep():
-    """Poll payments stuck half-way, expire those past their time, resend refunds left pending."""
+    """Poll payments stuck half-way, expire those past their time, resend refunds left pending, deliver payment
+    signals a crash (or a failing receiver) left undelivered."""
     from smartkoto.core.actor import Actor
 
     from . import services
@@ -55,6 +56,7 @@ def sweep():
     for refund in Refund.objects.filter(state=Refund.State.SUBMITTED, decided_at__lte=now - timedelta(minutes=1)):
         services.submit_refund(refund, actor=actor)
         done["refunds"] += 1
+    done["signals"] = services.deliver_pending_signals(actor=actor)  # recorded, not delivered (a crash after commit)
     done["webhooks_resent"] = resend_sim_webhooks(now)
     return done
 

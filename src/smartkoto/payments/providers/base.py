@@ -26,6 +26,17 @@ class WebhookRefused(Exception):
         self.reason = reason
 
 
+MAX_TIMESTAMP = 2**40  # year 36812: any signature timestamp beyond it is nonsense, not a number to compute with
+
+
+def signature_timestamp(text):
+    """The `t=` of a webhook signature as a bounded int; WebhookRefused("bad_timestamp") otherwise."""
+    text = (text or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 13 or int(text) > MAX_TIMESTAMP:
+        raise WebhookRefused("bad_timestamp")
+    return int(text)
+
+
 @dataclass
 class Checkout:
     provider_ref: str

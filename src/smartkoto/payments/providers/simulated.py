@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ..workflow import Status
-from .base import Checkout, PaymentProvider, ProviderError, RefundSnapshot, SettlementRow, Snapshot, WebhookEvent, WebhookRefused
+from .base import Checkout, PaymentProvider, ProviderError, RefundSnapshot, SettlementRow, Snapshot, WebhookEvent, WebhookRefused, signature_timestamp
 from .registry import providers
 
 log = logging.getLogger("smartkoto.payments.simulated")
@@ -92,7 +92,18 @@ def _snapshot_dict(intent):
     }
 
 
+def _bounded(value, limit=10**12, kinds=(int,)):
+    if not isinstance(value, kinds) or isinstance(value, bool) or not 0 <= value <= limit:
+        raise ValueError("number out of range")
+    return value
+
+
 def _to_snapshot(data):
+    for name in ("amount", "amount_captured", "amount_refunded"):
+        _bounded(data[name])
+    _bounded(data["updated"], limit=2**40, kinds=(int, float))  # a unix time
+    if not isinstance(data["id"], str) or len(data["id"]) > 200:
+        raise ValueError("id")
     return Snapshot(
         provider_ref=data["id"], payment_ref=data["id"], status=STATUS_MAP[data["status"]], raw_status=data["status"], amount=data["amount"],
         amount_captured=data["amount_captured"], amount_refunded=data["amount_refunded"], fee=data.get("fee", 0),
@@ -293,10 +304,7 @@ class SimulatedProvider(PaymentProvider):
         parts = dict(item.split("=", 1) for item in header.split(",") if "=" in item)
         if "t" not in parts or "v1" not in parts:
             raise WebhookRefused("missing_signature")
-        try:
-            timestamp = int(parts["t"])
-        except ValueError:
-            raise WebhookRefused("bad_timestamp") from None
+        timestamp = signature_timestamp(parts["t"])
         if abs(time.time() - timestamp) > TOLERANCE_SECONDS:
             raise WebhookRefused("stale_timestamp")
         expected = sign(body, timestamp).split("v1=", 1)[1]
@@ -306,8 +314,8 @@ class SimulatedProvider(PaymentProvider):
             event = json.loads(body)
             data = event["data"]["object"]
             return WebhookEvent(event_id=event["id"], event_type=event["type"], provider_ref=data["id"], snapshot=_to_snapshot(data))
-        except (ValueError, KeyError, TypeError):
-            raise WebhookRefused("malformed") from None
+        except (ValueError, KeyError, TypeError, AttributeError, OverflowError, OSError):
+            raise WebhookRefused("malformed") from None  # also a signed body with absurd numbers or dates
 
     def settlement_report(self, start, end):
         from ..models import SimIntent, SimRefund

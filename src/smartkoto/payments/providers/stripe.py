@@ -22,7 +22,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from ..workflow import Status
-from .base import Checkout, PaymentProvider, ProviderError, RefundSnapshot, SettlementRow, Snapshot, WebhookEvent, WebhookRefused
+from .base import Checkout, PaymentProvider, ProviderError, RefundSnapshot, SettlementRow, Snapshot, WebhookEvent, WebhookRefused, signature_timestamp
 from .registry import providers
 
 API_VERSION = "2024-06-20"
@@ -61,10 +61,7 @@ def verify_signature(body: bytes, header: str, secret: str, now=None):
     signatures = [value for key, value in parts if key == "v1"]
     if not timestamps or not signatures:
         raise WebhookRefused("missing_signature")
-    try:
-        timestamp = int(timestamps[0])
-    except ValueError:
-        raise WebhookRefused("bad_timestamp") from None
+    timestamp = signature_timestamp(timestamps[0])
     if abs((now or time.time()) - timestamp) > TOLERANCE_SECONDS:
         raise WebhookRefused("stale_timestamp")
     expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()

@@ -3,7 +3,7 @@
 Whose payment it is is the payments policy's question (the payer, or the guest session that `core.guest`
 says owns it); another person's payment is refused (403, audited)."""
 
-import uuid
+import hashlib
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -56,14 +56,20 @@ def slip(request, number):
         return redirect("payments:slip_lookup")
     payer = actor.user if actor.is_resident else None
     open_payment = queries.open_payment_for_reference(slip.number, payer, actor=actor)
+    form = PayForm(request.POST or None, initial={"idempotency_key": hashlib.sha256(slips.payment_key(slip).encode()).hexdigest()[:32]})
     if request.method == "POST":
-        form = PayForm(request.POST)
         if slip.state != PaymentSlip.State.ISSUED or queries.is_paid(slip.number, actor=actor):
             return redirect("payments:slip", number=number)
-        if form.is_valid():
-            payment = slips.pay(slip, actor=actor, idempotency_key=f"slip-{slip.pk}-{form.cleaned_data['idempotency_key']}")
-            return redirect(queries.checkout_url(payment, actor=actor))
-    form = PayForm(initial={"idempotency_key": uuid.uuid4().hex})
+        if form.is_valid():  # the posted key is not used: the slip's one key is derived on the server
+            try:
+                payment = slips.pay(slip, actor=actor)
+            except slips.SlipRefused as refused:
+                if str(refused) != "busy":
+                    return redirect("payments:slip", number=number)
+                form.add_error(None, _("Someone else has started paying this slip and has not finished. Try again after %(minutes)s minutes.")
+                               % {"minutes": int(services.PAYMENT_LIFETIME.total_seconds() // 60)})
+            else:
+                return redirect(queries.checkout_url(payment, actor=actor))
     return render(request, "payments/slip.html", {
         "slip": slip, "form": form, "open_payment": open_payment, "paid": queries.is_paid(slip.number, actor=actor),
         "breadcrumbs": _crumbs({"label": _("Pay a payment slip"), "url": reverse("payments:slip_lookup")}, {"label": slip.number})})
@@ -79,6 +85,15 @@ def checkout(request, public_id):
     except ProviderError:
         return render(request, "payments/provider_unavailable.html", {"payment": payment}, status=503)
     return redirect(url)
+
+
+@require_http_methods(["GET", "POST"])
+def checkout_link(request, public_id, token):
+    """A payment link (services.checkout_link, e.g. the `checkout_url` of an API-made payment): this browser
+    may now pay the payment, then it is handed over like any other."""
+    if services.open_by_link(public_id, token, actor=request.actor) is None:
+        raise Http404
+    return checkout(request, public_id)
 
 
 def returned(request, public_id):
