@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartkoto.core import audit, guest, throttle
+from smartkoto.core import tasks as core_tasks
 from smartkoto.core.mynumber import redact_individual_numbers
 from smartkoto.core.roles import CASE_ROLES
 from smartkoto.core.steps import Steps
@@ -170,7 +171,7 @@ def submit(application, *, actor):
         application.receipt_mail_refused = bool(application.applicant_email and application.applicant_id is None
                                                 and not _count_guest_mail(application.applicant_email, actor))
         if not application.receipt_mail_refused:
-            tasks.enqueue_in_transaction(tasks.send_receipt, pk)
+            core_tasks.enqueue_in_transaction(tasks.send_receipt, pk)
     return application
 
 
@@ -221,7 +222,7 @@ def _move(application, target, party, *, actor, text=""):
                      detail={"from": previous, "to": target})
         if party == STAFF:
             event_id = event.pk
-            tasks.enqueue_in_transaction(tasks.notify_resident, event_id)
+            core_tasks.enqueue_in_transaction(tasks.notify_resident, event_id)
     return application
 
 
@@ -255,7 +256,7 @@ def message(application, text, *, actor):
         event = CaseEvent.objects.create(application=application, kind=CaseEvent.Kind.MESSAGE_TO_RESIDENT, text=text, actor=actor.user)
         audit.record("applications.message_sent", actor=actor, target=application, department_code=application.department_code)
         event_id = event.pk
-        tasks.enqueue_in_transaction(tasks.notify_resident, event_id)
+        core_tasks.enqueue_in_transaction(tasks.notify_resident, event_id)
     return event
 
 

@@ -18,17 +18,6 @@ from smartkoto.core.i18n import tr
 from smartkoto.municipality import queries as municipality
 
 
-def enqueue_in_transaction(task_, *args):
-    """Enqueue in the current transaction when the backend stores tasks in this database; other backends
-    (the immediate backend of the tests, a broker) get the task after commit, as before."""
-    from django_tasks_db import DatabaseBackend
-
-    if isinstance(task_.get_backend(), DatabaseBackend):
-        return task_.enqueue(*args)
-    transaction.on_commit(lambda: task_.enqueue(*args))
-    return None
-
-
 def _claim(queryset, **stamp):
     """Claim one piece of work: True for exactly one caller however many run it."""
     return queryset.update(**stamp) == 1

@@ -9,10 +9,12 @@ from django.db import transaction
 from django.db.models import Max
 
 from smartkoto.core import audit
+from smartkoto.core import tasks as core_tasks
 from smartkoto.core.i18n import tr
 from smartkoto.core.text import search_key
 from smartkoto.core.workflow import SERVICE, STAFF, SYSTEM
 
+from . import tasks
 from .models import Dataset, Resource, ResourceFile
 from .permissions import policy
 from .workflow import DATASET
@@ -110,13 +112,16 @@ def upload(resource, filename, content: bytes, *, actor, run_now=False):
         audit.record("opendata.file_uploaded", actor=actor, target=version,
                      department_code=resource.dataset.department_code,
                      detail={"resource": str(resource.pk), "version": number, "sha256": version.sha256, "size": version.size})
+        # the load task commits with the version (a crash cannot leave it queued with no task to load it)
+        queued = not run_now and core_tasks.in_same_database(tasks.load_resource_file)
+        if queued:
+            tasks.enqueue_load(version.pk)  # on the bulk queue: long loads never hold up payments or mail
     if run_now:
         from . import datastore
 
         return datastore.load(version)
-    from .tasks import enqueue_load
-
-    enqueue_load(version.pk)  # on the bulk queue: long loads never hold up payments or mail
+    if not queued:
+        tasks.enqueue_load(version.pk)
     version.refresh_from_db()
     return version
 

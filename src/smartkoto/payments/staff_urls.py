@@ -1,7 +1,8 @@
 from django.urls import path
 
+from smartkoto.core.http import private_page
+
 from .views import staff
-from .views.http import private_page
 
 # every staff payments page shows personal data or money: private, no-store
 

@@ -1,7 +1,8 @@
 from django.urls import path
 
+from smartkoto.core.http import private_page
+
 from .views import public, sim
-from .views.http import private_page
 
 app_name = "payments"
 urlpatterns = [
