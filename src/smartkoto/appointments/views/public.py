@@ -1,6 +1,7 @@
 """Resident pages: choose a service, an office, a day and a time; confirm; see, change or cancel."""
 
 import secrets
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
