@@ -320,7 +320,7 @@ def confirm(booking, *, actor, procedures=(), email=""):
     """Turn a hold into a booking, send the confirmation (with .ics) and plan the reminder."""
     policy.check(actor, "booking.manage", booking)
     with transaction.atomic():
-        current = Booking.objects.select_for_update().select_related("service").get(pk=booking.pk)
+        current = Booking.objects.select_for_update(of=("self",)).select_related("service").get(pk=booking.pk)
         if current.status == S.CONFIRMED:
             return current  # a double click on "Confirm"
         if current.status != S.HELD:
@@ -355,7 +355,7 @@ def cancel(booking, *, actor, note=""):
     becomes bookable again at once."""
     policy.check(actor, "booking.cancel", booking)
     with transaction.atomic():
-        current = Booking.objects.select_for_update().select_related("service").get(pk=booking.pk)
+        current = Booking.objects.select_for_update(of=("self",)).select_related("service").get(pk=booking.pk)
         if current.status == S.CANCELLED:
             return current
         before = BOOKING.apply(current, S.CANCELLED, by=party(actor))
@@ -377,7 +377,7 @@ def reschedule(booking, new_slot_id, *, actor):
     """Move a confirmed booking to another slot of the same service and office, atomically."""
     policy.check(actor, "booking.manage", booking)
     with transaction.atomic():
-        current = Booking.objects.select_for_update().select_related("service").get(pk=booking.pk)
+        current = Booking.objects.select_for_update(of=("self",)).select_related("service").get(pk=booking.pk)
         try:
             BOOKING.apply(current, S.CONFIRMED, by=party(actor))
         except TransitionNotAllowed:
@@ -430,7 +430,7 @@ def check_in(reference, *, actor):
 
 def _set_status(booking, to_status, actor):
     with transaction.atomic():
-        current = Booking.objects.select_for_update().select_related("service").get(pk=booking.pk)
+        current = Booking.objects.select_for_update(of=("self",)).select_related("service").get(pk=booking.pk)
         if current.status == to_status:
             return current
         before = BOOKING.apply(current, to_status, by=party(actor))
