@@ -1,12 +1,11 @@
 """JSON API: bookable services and free times (public, read-only)."""
 
-from datetime import date
-
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
 
 from smartkoto.core.i18n import tr
 
-from . import queries, services
+from . import edge, queries, services
 
 
 def _service(service):
@@ -22,21 +21,36 @@ def service_list(request):
 
 
 def availability(request, code):
-    """?office=CODE&date=YYYY-MM-DD → the day's slots with places left (closed day: empty list)."""
+    """?office=CODE&date=YYYY-MM-DD → the day's slots with places left (closed day: empty list).
+
+    A read: it never creates slot rows. `date` must be inside the booking horizon (today to
+    `horizon_days` ahead); anything else, a repeated parameter or an unknown office is a 400 problem."""
     service = queries.service(code, actor=request.actor)
     if service is None:
         raise Http404
-    office = service.offices.filter(code=request.GET.get("office", "")).first()
-    if office is None:
-        return JsonResponse({"error": "office", "detail": "unknown office for this service"}, status=400)
-    try:
-        day = date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        return JsonResponse({"error": "date", "detail": "date must be YYYY-MM-DD"}, status=400)
+    errors = {}
+    office_code, raw_day = edge.once(request.GET, "office"), edge.once(request.GET, "date")
+    office = service.offices.filter(code=office_code).first() if office_code else None
+    if office_code is None:
+        errors["office"] = [_("Give the office once.")]
+    elif office is None:
+        errors["office"] = [_("Choose one of the offices of this service.")]
+    first, last = services.horizon(service)
+    day = edge.parse_day(raw_day)
+    if raw_day is None:
+        errors["date"] = [_("Give the date once.")]
+    elif day is None:
+        errors["date"] = [_("Enter the date as YYYY-MM-DD, like 2026-04-01.")]
+    elif not first <= day <= last:
+        errors["date"] = [_("This day is outside the booking window (%(first)s to %(last)s).") % {
+            "first": first.isoformat(), "last": last.isoformat()}]
+    if errors:
+        return edge.problem(400, " ".join(message for messages in errors.values() for message in messages), errors)
     slots = services.open_slots(service, office, day, actor=request.actor)
     return JsonResponse({
         "service": service.code, "office": office.code, "office_name": tr(office.name), "date": day.isoformat(),
-        "slots": [{"id": s.pk, "starts_at": s.starts_at.astimezone(services.TOKYO).isoformat(),
+        "slots": [{"id": s.pk, "key": services.slot_key(s),
+                   "starts_at": s.starts_at.astimezone(services.TOKYO).isoformat(),
                    "ends_at": s.ends_at.astimezone(services.TOKYO).isoformat(), "capacity": s.capacity,
                    "remaining": s.remaining} for s in slots],
     }, json_dumps_params={"ensure_ascii": False})
@@ -52,11 +66,18 @@ OPENAPI_PATHS = {
         "parameters": [
             {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}},
             {"name": "office", "in": "query", "required": True, "schema": {"type": "string"}},
-            {"name": "date", "in": "query", "required": True, "schema": {"type": "string", "format": "date"}}],
+            {"name": "date", "in": "query", "required": True, "schema": {"type": "string", "format": "date"},
+             "description": "A day inside the service's booking horizon (today to horizon_days ahead)."}],
         "responses": {"200": {"description": "slots", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Availability"}}}},
-                      "400": {"description": "bad office or date"}, "404": {"description": "unknown service"}}}},
+                      "400": {"description": "bad, repeated or out-of-window office or date", "content": {
+                          "application/problem+json": {"schema": {"$ref": "#/components/schemas/AppointmentsProblem"}}}},
+                      "404": {"description": "unknown service"}}}},
 }
 OPENAPI_SCHEMAS = {
+    "AppointmentsProblem": {"type": "object", "description": "JSON problem details (RFC 9457)", "properties": {
+        "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}}},
     "BookableService": {"type": "object", "properties": {
         "code": {"type": "string"}, "kind": {"type": "string", "enum": ["counter", "consultation", "online", "class"]},
         "name": {"type": "object", "additionalProperties": {"type": "string"}}, "department": {"type": "string"},
@@ -67,7 +88,8 @@ OPENAPI_SCHEMAS = {
         "service": {"type": "string"}, "office": {"type": "string"}, "office_name": {"type": "string"},
         "date": {"type": "string", "format": "date"},
         "slots": {"type": "array", "items": {"type": "object", "properties": {
-            "id": {"type": "integer"}, "starts_at": {"type": "string", "format": "date-time"},
+            "id": {"type": "integer", "nullable": True, "description": "null until the time is first held"},
+            "key": {"type": "string", "description": "what the booking form posts as `slot`"}, "starts_at": {"type": "string", "format": "date-time"},
             "ends_at": {"type": "string", "format": "date-time"}, "capacity": {"type": "integer"},
             "remaining": {"type": "integer"}}}}}},
 }

@@ -16,17 +16,38 @@ class TokenField(forms.Field):
         return (value or "").strip()
 
 
-class SlotForm(SafeForm):
-    """Choose one time. The key makes a double click or a replayed post create one hold, not two."""
+class SlotChoiceField(forms.ChoiceField):
+    """A time of the day: its row id, or "tHHMM" for a time shown before its row existed (`aliases`)."""
 
-    slot = forms.TypedChoiceField(label=_("Time"), coerce=int, widget=forms.RadioSelect,
-                                  error_messages={"required": _("Choose a time."),
-                                                  "invalid_choice": _("Choose one of the times shown.")})
+    aliases = {}
+
+    def valid_value(self, value):
+        return str(value) in self.aliases or super().valid_value(value)
+
+
+class SlotForm(SafeForm):
+    """Choose one time. The key makes a double click or a replayed post create one hold, not two.
+    `cleaned_data["slot"]` is the slot's row id (an int)."""
+
+    slot = SlotChoiceField(label=_("Time"), widget=forms.RadioSelect,
+                           error_messages={"required": _("Choose a time."),
+                                           "invalid_choice": _("Choose one of the times shown.")})
     key = TokenField()
 
     def __init__(self, *args, slots=(), **kwargs):
+        from .services import slot_key, time_key
+
         super().__init__(*args, **kwargs)
-        self.fields["slot"].choices = [(slot.pk, label) for slot, label in slots]
+        self.fields["slot"].choices = [(slot_key(slot), label) for slot, label in slots]
+        # a page shown before the time's row existed posts "tHHMM": the row made since answers to it too
+        self.fields["slot"].aliases = {**{time_key(slot): slot.pk for slot, _label in slots},
+                                       **{slot_key(slot): slot.pk for slot, _label in slots}}
+
+    def clean_slot(self):
+        value = self.fields["slot"].aliases.get(str(self.cleaned_data["slot"]))
+        if not value:
+            raise forms.ValidationError(self.fields["slot"].error_messages["invalid_choice"], code="invalid_choice")
+        return value
 
 
 class ConfirmForm(SafeForm):
@@ -53,6 +74,17 @@ class StaffDayForm(SafeForm):
         super().__init__(*args, **kwargs)
         self.fields["service"].choices = services
         self.fields["office"].choices = offices
+
+    def clean_date(self):
+        from . import edge
+        from .services import today
+
+        value = self.cleaned_data["date"]
+        first, last = edge.staff_window(today())
+        if not first <= value <= last:
+            raise forms.ValidationError(_("Choose a day from %(first)s to %(last)s.") % {
+                "first": first.isoformat(), "last": last.isoformat()}, code="outside_window")
+        return value
 
 
 class CapacityForm(SafeForm):

@@ -3,7 +3,7 @@ and answers only what that actor may read (permissions.py). Never import models 
 
 from datetime import date as date_type, datetime, time, timedelta
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 
 from smartkoto.core import audit, guest
 from smartkoto.core.permissions import Forbidden
@@ -11,7 +11,7 @@ from smartkoto.core.roles import Role
 
 from .models import Booking, Service
 from .permissions import GUEST_KIND, policy
-from .services import TOKYO, _ensure_slots, _capacity_for, token_matches
+from .services import TOKYO, _capacity_for, _day_slots, token_matches
 
 S = Booking.Status
 
@@ -83,14 +83,14 @@ def staff_day(code, office_code, day, *, actor):
                 .order_by("slot__starts_at", "id"))
     audit.record("appointments.staff_view_day", actor=actor, target=found, department_code=found.department_code,
                  detail={"office": office.code, "date": day.isoformat()})
-    return {"service": found, "office": office, "day": day, "slots": list(_ensure_slots(found, office, day)),
+    return {"service": found, "office": office, "day": day, "slots": _day_slots(found, office, day),
             "bookings": bookings, "capacity": _capacity_for(found, office, day)}
 
 
 def week_slots(found, office, days, *, actor):
-    """{day: slots} for the staff calendar grid."""
+    """{day: slots} for the staff calendar grid (read only: times without a row yet are computed)."""
     policy.check(actor, "day.read", found)
-    return {day: list(_ensure_slots(found, office, day)) for day in days}
+    return {day: _day_slots(found, office, day) for day in days}
 
 
 def staff_booking(reference, *, actor, for_action=None):
@@ -107,7 +107,9 @@ def staff_booking(reference, *, actor, for_action=None):
 
 def day_figures(found, office, day, *, actor):
     policy.check(actor, "day.read", found)
-    return _ensure_slots(found, office, day).aggregate(capacity=Sum("capacity"), booked=Sum("booked"), slots=Count("id"))
+    slots = _day_slots(found, office, day)
+    return {"capacity": sum(s.capacity for s in slots) if slots else None,
+            "booked": sum(s.booked for s in slots) if slots else None, "slots": len(slots)}
 
 
 # -- other apps ------------------------------------------------------------------------------------

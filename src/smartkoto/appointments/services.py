@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -94,25 +94,72 @@ def _capacity_for(service, office, day):
     return override.capacity if override else service.capacity
 
 
+def horizon(service):
+    """(first day, last day) a resident may book: today up to `service.horizon_days` ahead. Slot rows exist
+    only for days inside it."""
+    first = today()
+    return first, first + timedelta(days=service.horizon_days)
+
+
+def in_horizon(service, day):
+    first, last = horizon(service)
+    return first <= day <= last
+
+
 def ensure_slots(service, office, day, *, actor):
-    """The day's slots, created on first use. Returns a queryset (empty on closed days). Public."""
+    """The day's slot rows, created on first use when `day` is inside the booking horizon (outside it: only
+    rows that already exist, none created). A write: for booking paths (holding a time), not for reads."""
     policy.check(actor, "service.read", service)
     return _ensure_slots(service, office, day)
 
 
-def _ensure_slots(service, office, day):
+def _rows(service, office, day):
     start = datetime.combine(day, time.min, TOKYO)
-    qs = Slot.objects.filter(service=service, office=office, starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
+    return Slot.objects.filter(service=service, office=office, starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
+
+
+def _ensure_slots(service, office, day):
+    qs = _rows(service, office, day)
     times = slot_times(service, office, day)
     if not times:
         return qs.none()
-    if qs.count() < len(times):
+    if in_horizon(service, day) and qs.count() < len(times):
         capacity = _capacity_for(service, office, day)
         Slot.objects.bulk_create(
             [Slot(service=service, office=office, starts_at=s, ends_at=e, capacity=capacity) for s, e in times],
             ignore_conflicts=True,
         )
     return qs.order_by("starts_at")
+
+
+def _day_slots(service, office, day):
+    """Read only: the day's slots, never writing. Stored rows, and for each time of the schedule not stored
+    yet an unsaved `Slot` (pk None, nothing booked) computed from the calendar and the day's capacity.
+    Empty on a closed day."""
+    times = slot_times(service, office, day)
+    if not times:
+        return []
+    stored = {slot.starts_at: slot for slot in _rows(service, office, day)}
+    capacity = None
+    found = []
+    for start, end in times:
+        slot = stored.pop(start, None)
+        if slot is None:
+            if capacity is None:
+                capacity = _capacity_for(service, office, day)
+            slot = Slot(service=service, office=office, starts_at=start, ends_at=end, capacity=capacity)
+        found.append(slot)
+    found.extend(stored.values())  # rows of an earlier schedule keep their bookings
+    return sorted(found, key=lambda slot: slot.starts_at)
+
+
+def time_key(slot):
+    return "t" + timezone.localtime(slot.starts_at, TOKYO).strftime("%H%M")
+
+
+def slot_key(slot):
+    """What a form posts for a time: the row id, or "tHHMM" for a time whose row is made when it is held."""
+    return str(slot.pk) if slot.pk else time_key(slot)
 
 
 def _bookable_window(service):
@@ -135,8 +182,7 @@ def available_days(service, office, *, actor):
         if reason:
             days.append((day, 0, reason))
         else:
-            slots = _ensure_slots(service, office, day).filter(starts_at__gte=earliest)
-            left = slots.aggregate(left=Sum(F("capacity") - F("booked")))["left"] or 0
+            left = sum(slot.remaining for slot in _day_slots(service, office, day) if slot.starts_at >= earliest)
             days.append((day, left, ""))
         day += timedelta(days=1)
     return days
@@ -147,7 +193,7 @@ def open_slots(service, office, day, *, actor):
     policy.check(actor, "service.read", service)
     _release_expired_holds()
     earliest, latest = _bookable_window(service)
-    return [slot for slot in _ensure_slots(service, office, day) if earliest <= slot.starts_at <= latest]
+    return [slot for slot in _day_slots(service, office, day) if earliest <= slot.starts_at <= latest]
 
 
 # -- holds and bookings -------------------------------------------------------------------------------
@@ -274,7 +320,7 @@ def confirm(booking, *, actor, procedures=(), email=""):
     """Turn a hold into a booking, send the confirmation (with .ics) and plan the reminder."""
     policy.check(actor, "booking.manage", booking)
     with transaction.atomic():
-        current = Booking.objects.select_for_update().select_related("service").get(pk=booking.pk)
+        current = Booking.objects.select_for_update(of=("self",)).select_related("service").get(pk=booking.pk)
         if current.status == S.CONFIRMED:
             return current  # a double click on "Confirm"
         if current.status != S.HELD:
@@ -309,7 +355,7 @@ def cancel(booking, *, actor, note=""):
     becomes bookable again at once."""
     policy.check(actor, "booking.cancel", booking)
     with transaction.atomic():
-        current = Booking.objects.select_for_update().select_related("service").get(pk=booking.pk)
+        current = Booking.objects.select_for_update(of=("self",)).select_related("service").get(pk=booking.pk)
         if current.status == S.CANCELLED:
             return current
         before = BOOKING.apply(current, S.CANCELLED, by=party(actor))
@@ -331,7 +377,7 @@ def reschedule(booking, new_slot_id, *, actor):
     """Move a confirmed booking to another slot of the same service and office, atomically."""
     policy.check(actor, "booking.manage", booking)
     with transaction.atomic():
-        current = Booking.objects.select_for_update().select_related("service").get(pk=booking.pk)
+        current = Booking.objects.select_for_update(of=("self",)).select_related("service").get(pk=booking.pk)
         try:
             BOOKING.apply(current, S.CONFIRMED, by=party(actor))
         except TransitionNotAllowed:
@@ -384,7 +430,7 @@ def check_in(reference, *, actor):
 
 def _set_status(booking, to_status, actor):
     with transaction.atomic():
-        current = Booking.objects.select_for_update().select_related("service").get(pk=booking.pk)
+        current = Booking.objects.select_for_update(of=("self",)).select_related("service").get(pk=booking.pk)
         if current.status == to_status:
             return current
         before = BOOKING.apply(current, to_status, by=party(actor))

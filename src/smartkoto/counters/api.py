@@ -1,14 +1,15 @@
 """JSON API and open data of the counter queue. Live reads answer 304 while nothing changed."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
 
 from smartkoto.core import csvfile
 from smartkoto.core.downloads import download
 from smartkoto.municipality import queries as municipality
 
-from . import live, queries
+from . import edge, live, queries
 from .models import Ticket
 
 JSON = {"ensure_ascii": False}
@@ -44,23 +45,47 @@ def ticket(request, token):
 
 
 def _range(request):
-    end = queries.today()
-    try:
-        end = date.fromisoformat(request.GET["to"]) if request.GET.get("to") else end
-        start = date.fromisoformat(request.GET["from"]) if request.GET.get("from") else end - timedelta(days=89)
-    except ValueError:
-        return None
-    if start > end or (end - start).days > 366:
-        return None
-    return start, end
+    """(start, end, office, errors): `from`/`to` YYYY-MM-DD inside the history window (ten years back to
+    today), from <= to, at most 366 days; each parameter once; a known office or none."""
+    errors = {}
+    first, last = edge.history_window(queries.today())
+    days = {}
+    for name, default in (("to", last), ("from", None)):
+        raw = edge.once(request.GET, name)
+        if raw is None:
+            errors[name] = [_("Give this parameter once.")]
+        elif raw == "":
+            days[name] = default
+        elif (day := edge.parse_day(raw)) is None:
+            errors[name] = [_("Enter the date as YYYY-MM-DD, like 2026-04-01.")]
+        elif not first <= day <= last:
+            errors[name] = [_("Choose a day from %(first)s to %(last)s.") % {"first": first.isoformat(), "last": last.isoformat()}]
+        else:
+            days[name] = day
+    start, end = days.get("from"), days.get("to")
+    if end is not None and "from" in days and start is None:
+        start = end - timedelta(days=89)
+    if start is not None and end is not None and not errors:
+        if start > end:
+            errors["to"] = [_("The last day must be on or after the first day.")]
+        elif (end - start).days > edge.MAX_SPAN_DAYS:
+            errors["to"] = [_("Choose at most one year.")]
+    office_code, office = edge.once(request.GET, "office"), None
+    if office_code is None:
+        errors["office"] = [_("Give this parameter once.")]
+    elif office_code:
+        office = municipality.office(office_code)
+        if office is None:
+            errors["office"] = [_("Choose one of the offices.")]
+    return start, end, office, errors
 
 
 def congestion_history_csv(request):
     """Hourly congestion history, open data (CC BY 4.0). ?from=YYYY-MM-DD&to=YYYY-MM-DD&office=CODE."""
-    span = _range(request)
-    if span is None:
-        return JsonResponse({"error": "range", "detail": "from/to must be YYYY-MM-DD, from <= to, at most 366 days"}, status=400)
-    office = municipality.office(request.GET["office"]) if request.GET.get("office") else None
+    start, end, office, errors = _range(request)
+    if errors:
+        return edge.problem(400, " ".join(m for messages in errors.values() for m in messages), errors)
+    span = (start, end)
     fields = queries.CONGESTION_HISTORY_FIELDS
     rows = queries.congestion_history(*span, office=office, actor=request.actor)
     prefix = municipality.profile()["code"] or "municipality"
@@ -109,5 +134,5 @@ OPENAPI_PATHS = {
             {"name": "office", "in": "query", "schema": {"type": "string"}}],
         "responses": {"200": {"description": "CSV with columns " + ", ".join(queries.CONGESTION_HISTORY_FIELDS),
                               "content": {"text/csv": {"schema": {"type": "string"}}}},
-                      "400": {"description": "bad range"}}}},
+                      "400": {"description": "bad, repeated or out-of-window range or office (JSON problem details)"}}}},
 }

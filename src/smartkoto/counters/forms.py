@@ -42,7 +42,15 @@ class RangeForm(SafeForm):
         self.fields["office"].choices = [("", _("All offices")), *offices]
 
     def clean(self):
+        from . import edge, queries
+
         data = super().clean()
+        first, last = edge.history_window(queries.today())
+        for name in ("start", "end"):
+            if data.get(name) and not first <= data[name] <= last:
+                self.add_error(name, _("Choose a day from %(first)s to %(last)s.") % {
+                    "first": first.isoformat(), "last": last.isoformat()})
+                data.pop(name, None)
         if data.get("start") and data.get("end"):
             if data["end"] < data["start"]:
                 self.add_error("end", _("The last day must be on or after the first day."))

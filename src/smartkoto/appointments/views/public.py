@@ -1,7 +1,6 @@
 """Resident pages: choose a service, an office, a day and a time; confirm; see, change or cancel."""
 
 import secrets
-from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -16,7 +15,7 @@ from smartkoto.core.downloads import download
 from smartkoto.core.i18n import tr
 from smartkoto.municipality import queries as municipality
 
-from .. import queries, services
+from .. import edge, queries, services
 from ..forms import ConfirmForm, SlotForm
 from ..gate import RETRY_AFTER_SECONDS, Full, booking_gate
 from ..ics import booking_ics
@@ -81,10 +80,15 @@ def day(request, code, office_code, day):
     if service is None:
         raise Http404
     office = get_object_or_404(service.offices, code=office_code)
-    try:
-        the_day = date.fromisoformat(day)
-    except ValueError:
+    the_day = edge.parse_day(day)
+    if the_day is None:
         raise Http404
+    if not services.in_horizon(service, the_day):
+        first, last = services.horizon(service)
+        return render(request, "appointments/day.html", {
+            "service": service, "office": office, "day": the_day, "outside": {"first": first, "last": last},
+            "breadcrumbs": _crumbs({"label": tr(service.name), "url": reverse("appointments:service", args=[service.code]) + f"?office={office.code}"}),
+        }, status=404)
     status = 200
     refusal = None
     if request.method == "POST":
@@ -138,6 +142,7 @@ def _owned(request, reference):
     return booking, key if key and services.token_matches(booking, key) else ""
 
 
+@edge.private_page
 @login_required
 def confirm(request, reference):
     booking, _key = _owned(request, reference)
@@ -163,6 +168,7 @@ def confirm(request, reference):
     })
 
 
+@edge.private_page
 def booking_detail(request, reference):
     booking, key = _owned(request, reference)
     audit.record("appointments.view", actor=request.actor, target=booking, department_code=booking.department_code)
@@ -175,11 +181,13 @@ def booking_detail(request, reference):
     })
 
 
+@edge.private_page
 def booking_ics_file(request, reference):
     booking, key = _owned(request, reference)
     return download(booking_ics(booking), f"booking-{booking.reference}.ics", "text/calendar; charset=utf-8")
 
 
+@edge.private_page
 def cancel(request, reference):
     booking, key = _owned(request, reference)
     if request.method == "POST":
@@ -191,20 +199,21 @@ def cancel(request, reference):
                                                           "breadcrumbs": _crumbs({"label": booking.reference})})
 
 
+@edge.private_page
 def reschedule(request, reference):
     """Choose another day (GET ?date=) and time; the move is one transaction."""
     booking, key = _owned(request, reference)
     if booking.status != Booking.Status.CONFIRMED:
         return redirect(reverse("appointments:booking", args=[booking.reference]) + (f"?key={key}" if key else ""))
     days = services.available_days(booking.service, booking.office, actor=request.actor)
-    chosen = request.GET.get("date") or request.POST.get("date") or ""
-    the_day = None
-    try:
-        the_day = date.fromisoformat(chosen) if chosen else None
-    except ValueError:
-        the_day = None
+    chosen = request.GET.get("date") or request.POST.get("date")
+    the_day = edge.parse_day(chosen or "")
+    if the_day is not None and not services.in_horizon(booking.service, the_day):
+        the_day = None  # only the days listed can be chosen
     form, status = None, 200
     if the_day:
+        if request.method == "POST":  # the time's row is made when it is taken
+            services.ensure_slots(booking.service, booking.office, the_day, actor=request.actor)
         all_slots, choices = _day_context(booking.service, booking.office, the_day, request.actor)
         choices = [(s, label) for s, label in choices if s.pk != booking.slot_id]
         form = SlotForm(initial={"key": "reschedule"}, slots=choices)
@@ -230,6 +239,7 @@ def reschedule(request, reference):
     }, status=status)
 
 
+@edge.private_page
 @login_required
 def mine(request):
     bookings = queries.my_bookings(actor=request.actor)

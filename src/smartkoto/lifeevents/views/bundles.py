@@ -12,6 +12,7 @@ from smartkoto.procedures import queries as procedures
 from smartkoto.procedures import formschema
 
 from .. import queries, services
+from ..edge import private_page
 from ..forms import BundleChoiceForm, BundleDeclarationForm
 from ..models import Bundle
 from .crumbs import crumbs, sign_in
@@ -25,6 +26,7 @@ def _bundle(request, public_id):
     return bundle
 
 
+@private_page
 @require_POST
 def start_bundle(request, public_id):
     checklist = queries.checklist(public_id, actor=request.actor)
@@ -41,6 +43,7 @@ def start_bundle(request, public_id):
     return redirect("lifeevents:bundle_page", bundle.public_id, "shared")
 
 
+@private_page
 def bundle_page(request, public_id, key):
     bundle = _bundle(request, public_id)
     if bundle.status != Bundle.Status.DRAFT:
@@ -77,6 +80,7 @@ def bundle_page(request, public_id, key):
     })
 
 
+@private_page
 def bundle_check(request, public_id):
     bundle = _bundle(request, public_id)
     if bundle.status != Bundle.Status.DRAFT:
@@ -95,6 +99,7 @@ def bundle_check(request, public_id):
     })
 
 
+@private_page
 def bundle(request, public_id):
     bundle = _bundle(request, public_id)
     if bundle.status == Bundle.Status.DRAFT:

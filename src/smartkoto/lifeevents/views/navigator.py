@@ -13,6 +13,7 @@ from smartkoto.procedures import queries as procedures
 from smartkoto.procedures import formschema
 
 from .. import flow, pdf, queries, services
+from ..edge import private_page
 from ..forms import BundleChoiceForm
 from ..models import PreEntry
 from .crumbs import crumbs, sign_in
@@ -62,10 +63,12 @@ def checklist_context(request, checklist, form=None):
     }
 
 
+@private_page
 def checklist(request, public_id):
     return render(request, "lifeevents/checklist.html", checklist_context(request, _checklist(request, public_id)))
 
 
+@private_page
 @require_POST
 def tick(request, public_id, item_id):
     checklist = _checklist(request, public_id)
@@ -75,14 +78,15 @@ def tick(request, public_id, item_id):
     return redirect(reverse("lifeevents:checklist", args=[checklist.public_id]) + f"#item-{item.pk}")
 
 
+@private_page
 def checklist_pdf(request, public_id):
     checklist = _checklist(request, public_id)
     content = pdf.checklist(checklist, queries.rows(checklist, actor=request.actor))
     response = download(content, f"checklist-{checklist.life_event.code}.pdf", "application/pdf")
-    response["Cache-Control"] = "no-store"
     return response
 
 
+@private_page
 def mine(request):
     if not request.actor.is_resident:
         return sign_in(request.path)

@@ -10,6 +10,7 @@ from smartkoto.core import qr
 from smartkoto.core.i18n import tr
 
 from .. import queries, services
+from ..edge import private_page
 from ..models import PreEntry
 from .crumbs import crumbs, sign_in
 from .entry_form import render_step
@@ -30,6 +31,7 @@ def _keep_code(request, entry, code):
     request.session.modified = True
 
 
+@private_page
 @require_POST
 def pre_entry_start(request, slug):
     procedure = queries.counter_procedure(slug, actor=request.actor)
@@ -41,10 +43,12 @@ def pre_entry_start(request, slug):
     return redirect("lifeevents:pre_entry_step", entry.public_id, queries.entry_steps(procedure)[0]["id"])
 
 
+@private_page
 def pre_entry_step(request, public_id, step_id):
     return render_step(request, _entry(request, public_id), step_id, at_counter=False)
 
 
+@private_page
 def pre_entry_check(request, public_id):
     entry = _entry(request, public_id)
     procedure, steps, summary = queries.entry_summary(entry, actor=request.actor)
@@ -61,6 +65,7 @@ def pre_entry_check(request, public_id):
     })
 
 
+@private_page
 def pre_entry_code(request, public_id):
     """The QR code and the typed code, while they work; a new code on request."""
     entry = _entry(request, public_id)
@@ -80,6 +85,7 @@ def pre_entry_code(request, public_id):
     })
 
 
+@private_page
 def card_code(request):
     """A resident signed in with the My Number card gives staff a one-time code to prefill an interview."""
     if not request.actor.is_resident:

@@ -14,6 +14,7 @@ from smartkoto.core.i18n import tr
 from smartkoto.procedures import queries as procedures
 
 from .. import queries, services
+from ..edge import private_page
 from ..forms import CodeForm, IdentityForm, InterviewForm
 from ..permissions import policy
 from .entry_form import render_step
@@ -37,6 +38,7 @@ def _entry(request, public_id):
     return entry
 
 
+@private_page
 def counter(request):
     policy.check(request.actor, "token.redeem" if request.method == "POST" else "counter.open")
     form = CodeForm(request.POST if request.method == "POST" else None)
@@ -53,6 +55,7 @@ def counter(request):
         "breadcrumbs": _crumbs()[:1] + [{"label": _("Counter pre-entries")}]})
 
 
+@private_page
 def entry(request, public_id):
     entry = _entry(request, public_id)
     if request.method == "POST":
@@ -70,6 +73,7 @@ def entry(request, public_id):
     })
 
 
+@private_page
 def entry_step(request, public_id, step_id):
     entry = _entry(request, public_id)
     # The correction form is the resident's data: only the counter that serves the pre-entry opens or sends it.
@@ -77,6 +81,7 @@ def entry_step(request, public_id, step_id):
     return render_step(request, entry, step_id, at_counter=True)
 
 
+@private_page
 def entry_pdf(request, public_id):
     entry = _entry(request, public_id)
     try:
@@ -84,10 +89,10 @@ def entry_pdf(request, public_id):
     except services.IdentityNotChecked:
         return redirect("lifeevents_staff:entry", entry.public_id)
     response = download(content, f"{procedure.slug}-{entry.public_id.hex[:8]}.pdf", "application/pdf")
-    response["Cache-Control"] = "no-store"
     return response
 
 
+@private_page
 def interview(request):
     """Staff fill a pre-entry with the resident at the desk, prefilled from the resident's card sign-in if given."""
     policy.check(request.actor, "interview.start" if request.method == "POST" else "interview.open")
