@@ -4,8 +4,9 @@ from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 
 from smartkoto.core.i18n import tr
+from smartkoto.core import http
 
-from . import edge, queries, services
+from . import queries, services
 
 
 def _service(service):
@@ -29,14 +30,14 @@ def availability(request, code):
     if service is None:
         raise Http404
     errors = {}
-    office_code, raw_day = edge.once(request.GET, "office"), edge.once(request.GET, "date")
+    office_code, raw_day = http.single(request.GET, "office"), http.single(request.GET, "date")
     office = service.offices.filter(code=office_code).first() if office_code else None
     if office_code is None:
         errors["office"] = [_("Give the office once.")]
     elif office is None:
         errors["office"] = [_("Choose one of the offices of this service.")]
     first, last = services.horizon(service)
-    day = edge.parse_day(raw_day)
+    day = http.parse_day(raw_day)
     if raw_day is None:
         errors["date"] = [_("Give the date once.")]
     elif day is None:
@@ -45,7 +46,7 @@ def availability(request, code):
         errors["date"] = [_("This day is outside the booking window (%(first)s to %(last)s).") % {
             "first": first.isoformat(), "last": last.isoformat()}]
     if errors:
-        return edge.problem(400, " ".join(message for messages in errors.values() for message in messages), errors)
+        return http.problem(400, " ".join(message for messages in errors.values() for message in messages), errors)
     slots = services.open_slots(service, office, day, actor=request.actor)
     return JsonResponse({
         "service": service.code, "office": office.code, "office_name": tr(office.name), "date": day.isoformat(),

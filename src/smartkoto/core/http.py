@@ -16,6 +16,8 @@ It sets ``Cache-Control: private, no-store`` (replacing whatever the view set) a
 into a 403/404 page by Django carries no personal data and is left alone).
 """
 
+import re
+from datetime import date
 from functools import wraps
 from inspect import iscoroutinefunction, isclass
 
@@ -60,3 +62,37 @@ def private_page(view):
 
     wrapper.private_page = True
     return wrapper
+
+
+# -- parameters and errors at the edge (one way for every app's API) -------------------------------------
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_day(value):
+    """A date written exactly YYYY-MM-DD, or None for anything else (full-width digits, week dates, 99999-…)."""
+    if not isinstance(value, str) or not DAY.fullmatch(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def single(query, name):
+    """The one value of `name` in a QueryDict, "" when absent; None when it was given more than once."""
+    values = query.getlist(name)
+    if len(values) > 1:
+        return None
+    return values[0] if values else ""
+
+
+def problem(status, detail, errors=None, *, title=None, type="about:blank", **extra):
+    """JSON problem details (RFC 9457) for the platform's own APIs: {"type", "title", "status", "detail",
+    "errors": {parameter: [messages]}} (+ `extra` members an API documents)."""
+    from django.http import JsonResponse
+    from django.utils.translation import gettext as _
+
+    if title is None:
+        title = _("The request has invalid parameters.") if status == 400 else str(detail)
+    body = {"type": type, "title": str(title), "status": status, "detail": str(detail), "errors": errors or {}, **extra}
+    return JsonResponse(body, status=status, content_type="application/problem+json", json_dumps_params={"ensure_ascii": False})

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from smartkoto.core import csvfile
 from smartkoto.core.downloads import download
 from smartkoto.municipality import queries as municipality
+from smartkoto.core import http
 
 from . import edge, live, queries
 from .models import Ticket
@@ -51,12 +52,12 @@ def _range(request):
     first, last = edge.history_window(queries.today())
     days = {}
     for name, default in (("to", last), ("from", None)):
-        raw = edge.once(request.GET, name)
+        raw = http.single(request.GET, name)
         if raw is None:
             errors[name] = [_("Give this parameter once.")]
         elif raw == "":
             days[name] = default
-        elif (day := edge.parse_day(raw)) is None:
+        elif (day := http.parse_day(raw)) is None:
             errors[name] = [_("Enter the date as YYYY-MM-DD, like 2026-04-01.")]
         elif not first <= day <= last:
             errors[name] = [_("Choose a day from %(first)s to %(last)s.") % {"first": first.isoformat(), "last": last.isoformat()}]
@@ -70,7 +71,7 @@ def _range(request):
             errors["to"] = [_("The last day must be on or after the first day.")]
         elif (end - start).days > edge.MAX_SPAN_DAYS:
             errors["to"] = [_("Choose at most one year.")]
-    office_code, office = edge.once(request.GET, "office"), None
+    office_code, office = http.single(request.GET, "office"), None
     if office_code is None:
         errors["office"] = [_("Give this parameter once.")]
     elif office_code:
@@ -84,7 +85,7 @@ def congestion_history_csv(request):
     """Hourly congestion history, open data (CC BY 4.0). ?from=YYYY-MM-DD&to=YYYY-MM-DD&office=CODE."""
     start, end, office, errors = _range(request)
     if errors:
-        return edge.problem(400, " ".join(m for messages in errors.values() for m in messages), errors)
+        return http.problem(400, " ".join(m for messages in errors.values() for m in messages), errors)
     span = (start, end)
     fields = queries.CONGESTION_HISTORY_FIELDS
     rows = queries.congestion_history(*span, office=office, actor=request.actor)

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from smartkoto.core import http
+
 from . import queries, services
 from .permissions import policy
 from .providers.base import ProviderError, WebhookRefused
@@ -36,10 +38,7 @@ def _error(status, code, detail):
     code callers already read. `detail` may be a dict of field errors ({field: [messages]})."""
     errors = detail if isinstance(detail, dict) else {}
     text = detail if isinstance(detail, str) else "; ".join(f"{name}: {' '.join(messages)}" for name, messages in errors.items())
-    body = {"type": f"/api/schema#problem-{code}", "title": TITLES.get(status, "Error"), "status": status,
-            "detail": text, "errors": errors, "error": code}
-    return JsonResponse(body, status=status, content_type="application/problem+json",
-                        json_dumps_params={"ensure_ascii": False})
+    return http.problem(status, text, errors, title=TITLES.get(status, "Error"), type=f"/api/schema#problem-{code}", error=code)
 
 
 @csrf_exempt

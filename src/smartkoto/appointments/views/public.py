@@ -14,8 +14,10 @@ from smartkoto.core import audit, qr
 from smartkoto.core.downloads import download
 from smartkoto.core.i18n import tr
 from smartkoto.municipality import queries as municipality
+from smartkoto.core import http
+from smartkoto.core.http import private_page
 
-from .. import edge, queries, services
+from .. import queries, services
 from ..forms import ConfirmForm, SlotForm
 from ..gate import RETRY_AFTER_SECONDS, Full, booking_gate
 from ..ics import booking_ics
@@ -80,7 +82,7 @@ def day(request, code, office_code, day):
     if service is None:
         raise Http404
     office = get_object_or_404(service.offices, code=office_code)
-    the_day = edge.parse_day(day)
+    the_day = http.parse_day(day)
     if the_day is None:
         raise Http404
     if not services.in_horizon(service, the_day):
@@ -142,7 +144,7 @@ def _owned(request, reference):
     return booking, key if key and services.token_matches(booking, key) else ""
 
 
-@edge.private_page
+@private_page
 @login_required
 def confirm(request, reference):
     booking, _key = _owned(request, reference)
@@ -168,7 +170,7 @@ def confirm(request, reference):
     })
 
 
-@edge.private_page
+@private_page
 def booking_detail(request, reference):
     booking, key = _owned(request, reference)
     audit.record("appointments.view", actor=request.actor, target=booking, department_code=booking.department_code)
@@ -181,13 +183,13 @@ def booking_detail(request, reference):
     })
 
 
-@edge.private_page
+@private_page
 def booking_ics_file(request, reference):
     booking, key = _owned(request, reference)
     return download(booking_ics(booking), f"booking-{booking.reference}.ics", "text/calendar; charset=utf-8")
 
 
-@edge.private_page
+@private_page
 def cancel(request, reference):
     booking, key = _owned(request, reference)
     if request.method == "POST":
@@ -199,7 +201,7 @@ def cancel(request, reference):
                                                           "breadcrumbs": _crumbs({"label": booking.reference})})
 
 
-@edge.private_page
+@private_page
 def reschedule(request, reference):
     """Choose another day (GET ?date=) and time; the move is one transaction."""
     booking, key = _owned(request, reference)
@@ -207,7 +209,7 @@ def reschedule(request, reference):
         return redirect(reverse("appointments:booking", args=[booking.reference]) + (f"?key={key}" if key else ""))
     days = services.available_days(booking.service, booking.office, actor=request.actor)
     chosen = request.GET.get("date") or request.POST.get("date")
-    the_day = edge.parse_day(chosen or "")
+    the_day = http.parse_day(chosen or "")
     if the_day is not None and not services.in_horizon(booking.service, the_day):
         the_day = None  # only the days listed can be chosen
     form, status = None, 200
@@ -239,7 +241,7 @@ def reschedule(request, reference):
     }, status=status)
 
 
-@edge.private_page
+@private_page
 @login_required
 def mine(request):
     bookings = queries.my_bookings(actor=request.actor)

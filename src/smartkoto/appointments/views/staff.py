@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 
 from smartkoto.core.i18n import tr
 from smartkoto.core.workflow import TransitionNotAllowed
+from smartkoto.core import http
+from smartkoto.core.http import private_page
 
 from .. import edge, queries, services
 from ..forms import CapacityForm, StaffDayForm, WalkInForm
@@ -28,7 +30,7 @@ def _crumbs(*extra):
             {"label": _("Appointments"), "url": reverse("appointments_staff:calendar")}, *extra]
 
 
-@edge.private_page
+@private_page
 def calendar_view(request):
     """Week grid (Monday to Friday) of places taken per slot, for one service at one office."""
     mine = queries.staff_services(actor=request.actor)
@@ -65,14 +67,14 @@ def calendar_view(request):
 
 def _parse_day(day):
     """The day of a staff day page: YYYY-MM-DD within a year of today, else 404."""
-    found = edge.parse_day(day)
+    found = http.parse_day(day)
     first, last = edge.staff_window(services.today())
     if found is None or not first <= found <= last:
         raise Http404
     return found
 
 
-@edge.private_page
+@private_page
 def day_view(request, code, office_code, day):
     the_day = _parse_day(day)
     found = queries.staff_day(code, office_code, the_day, actor=request.actor)
@@ -115,7 +117,7 @@ def day_view(request, code, office_code, day):
     }, status=status)
 
 
-@edge.private_page
+@private_page
 @require_POST
 def set_status(request, reference):
     booking = queries.staff_booking(reference, actor=request.actor, for_action="booking.change_status")

@@ -33,8 +33,9 @@ def bad_request(request, exception=None):
         return JsonResponse({"help": "", "success": False, "error": {"__type": "Bad request", "message": f"Bad request - {message}"}},
                             status=400)
     if request.path.startswith("/api/") or request.path.startswith("/catalog"):
-        return JsonResponse({"type": "about:blank", "title": title, "status": 400, "detail": message, "errors": {}},
-                            status=400, content_type="application/problem+json")
+        from ..http import problem
+
+        return problem(400, message, title=title)
     return render(request, "core/error.html", {"title": title, "message": message}, status=400)
 
 

@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smartkoto.core.i18n import tr
+from smartkoto.core.http import private_page
 
-from .. import edge, kiosk_devices, queries, services
+from .. import kiosk_devices, queries, services
 from ..forms import CheckInForm, DeskForm, RangeForm
 from ..models import Ticket
 from ..permissions import policy
@@ -73,7 +74,7 @@ def _desk_context(request, office):
     return all_types, types, window
 
 
-@edge.private_page
+@private_page
 def desk(request, office):
     office = _office(request, office)
     all_types, types, window = _desk_context(request, office)
@@ -126,7 +127,7 @@ def action(request, office):
     return redirect(back)
 
 
-@edge.private_page
+@private_page
 def figures(request):
     """Managers' figures: waits and service times by hour and counter, no-show rate, booked vs walk-in."""
     offices = [(o.code, tr(o.name)) for o in queries.figures_offices(actor=request.actor)]

@@ -8,11 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smartkoto.core.i18n import tr
-from smartkoto.procedures import queries as procedures
 from smartkoto.procedures import formschema
+from smartkoto.core.http import private_page
 
 from .. import queries, services
-from ..edge import private_page
 from ..forms import BundleChoiceForm, BundleDeclarationForm
 from ..models import Bundle
 from .crumbs import crumbs, sign_in

@@ -6,7 +6,6 @@ from django.urls import reverse
 
 from smartkoto.core.i18n import tr
 from smartkoto.core.steps import Steps
-from smartkoto.procedures import queries as procedures
 from smartkoto.procedures import formschema
 
 from .. import queries, services

@@ -9,11 +9,10 @@ from django.views.decorators.http import require_POST
 
 from smartkoto.core.downloads import download
 from smartkoto.core.i18n import tr
-from smartkoto.procedures import queries as procedures
 from smartkoto.procedures import formschema
+from smartkoto.core.http import private_page
 
 from .. import flow, pdf, queries, services
-from ..edge import private_page
 from ..forms import BundleChoiceForm
 from ..models import PreEntry
 from .crumbs import crumbs, sign_in

@@ -8,9 +8,9 @@ from django.views.decorators.http import require_POST
 
 from smartkoto.core import qr
 from smartkoto.core.i18n import tr
+from smartkoto.core.http import private_page
 
 from .. import queries, services
-from ..edge import private_page
 from ..models import PreEntry
 from .crumbs import crumbs, sign_in
 from .entry_form import render_step

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 from smartkoto.core.downloads import download
 from smartkoto.core.i18n import tr
 from smartkoto.procedures import queries as procedures
+from smartkoto.core.http import private_page
 
 from .. import queries, services
-from ..edge import private_page
 from ..forms import CodeForm, IdentityForm, InterviewForm
 from ..permissions import policy
 from .entry_form import render_step
