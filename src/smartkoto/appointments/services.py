@@ -18,6 +18,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from smartkoto.core import audit
+from smartkoto.core import tasks as core_tasks
 from smartkoto.municipality import calendar
 
 from .models import Booking, BookingEvent, CapacityOverride, Service, Slot
@@ -337,17 +338,22 @@ def confirm(booking, *, actor, procedures=(), email=""):
         _event(current, S.HELD, S.CONFIRMED, _by(actor))
         audit.record("appointments.confirm", actor=actor, target=current,
                      department_code=current.service.department_code, detail={"service": current.service.code})
-        _after_commit_notify(current, "confirmed")
+        _notify(current, "confirmed")
     return current
 
 
-def _after_commit_notify(booking, kind):
+def _notify(booking, kind):
     from . import tasks
 
     booking_id = booking.pk
-    transaction.on_commit(lambda: tasks.send_booking_email.enqueue(booking_id, kind))
+    # In the booking's own transaction when tasks live in this database: a crash cannot keep the booking and
+    # lose its email (core.tasks.enqueue_in_transaction).
+    core_tasks.enqueue_in_transaction(tasks.send_booking_email, booking_id, kind)
     if kind in ("confirmed", "rescheduled"):
-        transaction.on_commit(lambda: tasks.schedule_reminder(booking_id))
+        if core_tasks.in_same_database(tasks.send_reminder):
+            tasks.schedule_reminder(booking_id)
+        else:
+            transaction.on_commit(lambda: tasks.schedule_reminder(booking_id))
 
 
 def cancel(booking, *, actor, note=""):
@@ -369,7 +375,7 @@ def cancel(booking, *, actor, note=""):
         audit.record("appointments.cancel", actor=actor, target=current,
                      department_code=current.service.department_code, detail={"service": current.service.code})
         if was_confirmed:
-            _after_commit_notify(current, "cancelled")
+            _notify(current, "cancelled")
     return current
 
 
@@ -397,7 +403,7 @@ def reschedule(booking, new_slot_id, *, actor):
         _event(current, S.CONFIRMED, S.CONFIRMED, _by(actor), f"rescheduled from slot {old_slot}")
         audit.record("appointments.reschedule", actor=actor, target=current,
                      department_code=current.service.department_code, detail={"from_slot": old_slot, "to_slot": new_slot.pk})
-        _after_commit_notify(current, "rescheduled")
+        _notify(current, "rescheduled")
     return current
 
 
