@@ -17,7 +17,7 @@ def paid_slip_payment():
     from smartkoto.payments.providers import simulated
 
     slip = PaymentSlip.objects.get(number="1308300000000017")
-    payment = slips.pay(slip, actor=SYSTEM, idempotency_key="browser-staff-test")
+    payment = slips.pay(slip, actor=SYSTEM)
     services.start(payment, actor=SYSTEM)
     payment.refresh_from_db()
     assert simulated.submit_card(payment.provider_ref, simulated.CARD_SUCCESS) == "success"

@@ -1,6 +1,7 @@
 """Pages with personal data are never cached: one decorator, core.http.private_page."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.http import HttpResponse
@@ -36,7 +37,9 @@ def test_private_page_wraps_class_based_and_async_views():
     async def async_view(request):
         return HttpResponse("mine")
 
-    response = asyncio.run(async_view(RequestFactory().get("/")))
+    # its own thread: a browser test earlier in the session may leave an event loop running in this one
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        response = pool.submit(asyncio.run, async_view(RequestFactory().get("/"))).result()
     assert response["Cache-Control"] == "private, no-store"
     assert "Cookie" in response["Vary"]
 
