@@ -71,3 +71,21 @@ def test_multipart_fields_in_shift_jis_are_decoded_with_their_charset():
             + b"\r\n--xyz--\r\n")
     response = client.generic("POST", "/en/sign-in/", body, content_type="multipart/form-data; boundary=xyz; charset=shift_jis")
     assert response.status_code == 200 and "Check your email" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", [
+    "/api/payments/?reference=a%00b",  # PostgreSQL refuses NUL in every query: this was a 500 there
+    "/api/counters/congestion-history.csv?office=x%00",
+    "/en/procedures/?q=%00",
+    "/api/3/action/package_search?q=%00",
+])
+def test_a_nul_character_in_the_address_gets_a_400(url):
+    response = Client(raise_request_exception=False).get(url)
+    assert response.status_code == 400
+
+
+def test_a_nul_character_in_a_urlencoded_form_gets_a_400():
+    client, token = _client_and_token("/en/sign-in/")
+    response = client.generic("POST", "/en/sign-in/", f"csrfmiddlewaretoken={token}&email=a%00%40example.jp".encode(),
+                              content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400

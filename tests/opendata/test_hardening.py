@@ -234,3 +234,8 @@ def test_loads_fall_back_to_the_default_queue_while_the_backend_refuses_bulk(mak
 def test_dcat_catalog_edges_answer_without_error(client, demo_catalog, query):
     response = client.get(f"/catalog.jsonld?{query}")
     assert response.status_code == 200
+
+
+def test_modified_since_with_an_offset_postgresql_refuses_is_read_in_utc(client):
+    response = client.get("/catalog.jsonld", {"modified_since": "2026-02-15T19:57:03+22:13"})
+    assert response.status_code == 200

@@ -168,22 +168,30 @@ def _form_unreadable(request):
         from django.core.exceptions import RequestDataTooBig
 
         try:
-            unquote_to_bytes(request.body.replace(b"+", b" ")).decode("utf-8")
+            text = unquote_to_bytes(request.body.replace(b"+", b" ")).decode("utf-8")
         except UnicodeDecodeError:
             return "not utf-8"
         except RequestDataTooBig:
             return ""  # Django answers that one itself (400)
+        if "\x00" in text:
+            return "NUL character"
     return ""
 
 
 class FormEncodingMiddleware:
-    """A form this platform cannot read as UTF-8 (e.g. posted in Shift_JIS) gets the 400 page, with DEBUG on
-    or off, before CSRF or a view reads it; never a 500."""
+    """A form this platform cannot read as UTF-8 (e.g. posted in Shift_JIS), or an address or form holding a NUL
+    character, gets the 400 page, with DEBUG on or off, before CSRF or a view reads it; never a 500."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if "\x00" in request.path or b"\x00" in unquote_to_bytes(request.META.get("QUERY_STRING", "")):
+            # no text anywhere holds NUL, and PostgreSQL refuses it in every query (a 500 otherwise)
+            from .views.pages import bad_request
+
+            log.warning("NUL character in the address refused")
+            return bad_request(request)
         if request.method not in {"GET", "HEAD", "OPTIONS"} and request.content_type in FORM_CONTENT_TYPES:
             reason = _form_unreadable(request)
             if reason:

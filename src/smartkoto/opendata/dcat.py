@@ -169,7 +169,8 @@ def parse_since(value):
         return earliest
     if moment.year > 8999:
         return latest
-    return timezone.make_aware(moment) if moment.tzinfo is None else moment
+    # in UTC: an offset Python accepts (up to ±23:59) may be one PostgreSQL refuses (±15:59)
+    return (timezone.make_aware(moment) if moment.tzinfo is None else moment).astimezone(dt_timezone.utc)
 
 
 def catalog_graph(page=1, modified_since=None, fmt="jsonld"):
