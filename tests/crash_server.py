@@ -4,7 +4,6 @@ threads."""
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -12,22 +11,10 @@ import time
 import urllib.request
 
 from django.conf import settings
-from django.db import connection
+
+from tests.appointments.liveserver import database_url, free_port
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def database_url():
-    """The test database (SQLite file or PostgreSQL) as a DATABASE_URL for the server process."""
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db.get('USER') or 'postgres'}{password}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
 
 
 class Server:

@@ -2,11 +2,9 @@
 no 5xx for bad API input, safe return URLs, payable API links, private pages."""
 
 import re
-import threading
 from http.cookies import SimpleCookie
 
 import pytest
-from django.db import connections
 from django.test import Client
 
 from smartkoto.core.actor import Actor
@@ -14,30 +12,11 @@ from smartkoto.payments import services, slips
 from smartkoto.payments.models import LedgerEntry, Payment, SimIntent
 
 from tests.applications.conftest import apply, catalog  # noqa: F401  (fixtures)
+from tests.payments.test_concurrency import run_parallel
 
 SYSTEM = Actor.system("tests")
 CARD = {"card_number": "4242 4242 4242 4242", "expiry": "12/30", "cvc": "123"}
 
-
-def run_parallel(functions):
-    barrier = threading.Barrier(len(functions))
-    errors, results = [], [None] * len(functions)
-
-    def worker(index, function):
-        try:
-            barrier.wait()
-            results[index] = function()
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, f)) for i, f in enumerate(functions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    return results, errors
 
 
 def open_slip(client, slip):
