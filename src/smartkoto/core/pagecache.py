@@ -140,8 +140,9 @@ def _language(path):
 
 def plan_for(path, language):
     memo_key = (language, path)
-    if memo_key in _plans:
-        return _plans[memo_key]
+    plan = _plans.get(memo_key, _plans)  # the dict itself: not seen yet (None means "not cacheable")
+    if plan is not _plans:
+        return plan
     try:
         with translation.override(language):  # i18n_patterns resolve /en/… only with English active
             match = resolve(path)
