@@ -241,6 +241,21 @@ def test_undeclared_query_parameters_posts_and_404s_are_not_cached(client, catal
 
 
 @pytest.mark.django_db
+def test_head_reads_copies_but_never_stores_them(client, catalog):
+    head, queries = get_head(client, "/procedures/juminhyo/")
+    assert head.status_code == 200 and queries > 0
+    assert get(client, "/procedures/juminhyo/")[1] > 0  # the HEAD stored nothing
+    head, queries = get_head(client, "/procedures/juminhyo/")
+    assert head.status_code == 200 and queries == 0 and head["ETag"]
+
+
+def get_head(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.head(url)
+    return response, len(queries)
+
+
+@pytest.mark.django_db
 def test_a_ckan_action_not_listed_is_not_cached(client, catalog):
     assert pagecache.plan_for("/api/3/action/help_show", "ja") is None
     assert pagecache.plan_for("/api/3/action/package_search", "ja") is not None
