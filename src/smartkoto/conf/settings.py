@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "smartkoto.core.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # first after the security headers: a cached anonymous page skips sessions, CSRF, the actor and the view
+    "smartkoto.core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -127,12 +129,31 @@ if env("SMARTKOTO_TEST_DB_NAME"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache, sessions ------------------------------------------------------------------------
+# Page cache for anonymous visitors (core/pagecache.py, ADR 0007): "pages" holds rendered pages, and the topic
+# versions live in PAGE_CACHE_VERSIONS, a store every process shares. Embedded default: pages in each process's
+# memory, versions in the database cache table. With Redis both are in Redis, so a hit is one MGET.
 REDIS_URL = env("REDIS_URL")
+PAGE_CACHE_ENABLED = env_bool("SMARTKOTO_PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = int(env("SMARTKOTO_PAGE_CACHE_SECONDS", 600))  # memory hygiene only: versions decide freshness
+PAGE_CACHE_LIVE_SECONDS = int(env("SMARTKOTO_PAGE_CACHE_LIVE_SECONDS", 3))  # congestion pages: a change shows within this
+PAGE_CACHE_RULES = "smartkoto.conf.pagecache.RULES"
+PAGE_CACHE_TOPICS = "smartkoto.conf.pagecache.TOPICS"
+PAGE_CACHE_PAGES = "pages"
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "pages": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "pages"},
+    }
+    PAGE_CACHE_VERSIONS = "pages"
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "smartkoto_cache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "smartkoto_cache"},
+        # ~40 kB a page: 400 pages stay well inside the web worker's memory budget
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "smartkoto-pages",
+                  "OPTIONS": {"MAX_ENTRIES": int(env("SMARTKOTO_PAGE_CACHE_ENTRIES", 400))}},
+    }
+    PAGE_CACHE_VERSIONS = "default"
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = int(env("SMARTKOTO_SESSION_SECONDS", 60 * 60))
 SESSION_SAVE_EVERY_REQUEST = True  # idle expiry: an unattended kiosk or shared PC signs itself out

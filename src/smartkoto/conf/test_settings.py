@@ -19,4 +19,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not os.env
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 
 if not os.environ.get("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "smartkoto-tests"}}
+    # One location: conftest's cache.clear() empties the cached pages and their topic versions too.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "smartkoto-tests"},
+              "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "smartkoto-tests"}}

@@ -18,6 +18,9 @@ class CoreConfig(AppConfig):
         from .policy import policy
 
         _warn_about_development_plugins()
+        from . import pagecache
+
+        pagecache.connect_signals()  # a saved procedure, dataset, life event or municipality row bumps its pages
         admin.site.site_header = _("Smart KOTO settings")
         admin.site.site_title = _("Smart KOTO settings")
         admin.site.index_title = _("Municipality and staff settings")

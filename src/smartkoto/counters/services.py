@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smartkoto.core import audit
+from smartkoto.core import audit, pagecache
 from smartkoto.core.actor import SYSTEM, Actor
 from smartkoto.core.workflow import RESIDENT, STAFF, TransitionNotAllowed
 
@@ -27,6 +27,7 @@ class QueueRefused(Exception):
 
 
 def _bump(office_id):
+    pagecache.bump("counters")  # the congestion pages' copies (kept seconds) are dropped at once
     if not QueueState.objects.filter(office_id=office_id).update(version=F("version") + 1):
         try:
             with transaction.atomic():
