@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "smartkoto.core.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -135,7 +136,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "smartkoto_cache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = int(env("SMARTKOTO_SESSION_SECONDS", 60 * 60))
-SESSION_SAVE_EVERY_REQUEST = True  # idle expiry: an unattended kiosk or shared PC signs itself out
+# Idle expiry: an unattended kiosk or shared PC signs itself out SESSION_COOKIE_AGE after its last request.
+# IdleSessionMiddleware saves a session in use at most once per SESSION_REFRESH_SECONDS (not on every page view).
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = int(env("SMARTKOTO_SESSION_REFRESH_SECONDS", 60))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

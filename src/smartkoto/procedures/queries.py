@@ -31,9 +31,14 @@ def catalog_version():
     return f"{figures['latest'].timestamp() if figures['latest'] else 0}-{figures['count']}"
 
 
-def search(query="", department="", life_event="", online=""):
-    """Catalog search: every word of the query must occur in the normalised text (kanji, kana, width-folded)."""
-    procedures = published().defer("eligibility", "requirements", "legal_basis", "offline_legal_reason")
+def search(query="", department="", life_event="", online="", full=False):
+    """Catalog search: every word of the query must occur in the normalised text (kanji, kana, width-folded).
+
+    The catalog page leaves out the long texts it does not show; `full=True` (the JSON API, which shows them)
+    loads them in the same query instead of one query per procedure and text."""
+    procedures = published()
+    if not full:
+        procedures = procedures.defer("eligibility", "requirements", "legal_basis", "offline_legal_reason")
     if department:
         procedures = procedures.filter(department__code=department)
     if online == "online":

@@ -27,7 +27,7 @@ def _office(request, code):
 
 
 def index(request):
-    rows = [queries.office_status(office, actor=request.actor) for office in queries.public_offices(actor=request.actor)]
+    rows = queries.office_statuses(queries.public_offices(actor=request.actor), actor=request.actor)
     for row in rows:
         row["waiting_total"] = sum(c["waiting"] for c in row["counters"])
     return render(request, "counters/index.html", {"rows": rows, "breadcrumbs": _crumbs()[:-1] + [{"label": _("Counter congestion")}]})
