@@ -50,6 +50,11 @@ def _round_up5(minutes):
 _memo = {}
 
 
+def forget():
+    """Drop the remembered service times and forecasts (tests measuring a cold page)."""
+    _memo.clear()
+
+
 def _memoised(key, seconds, compute):
     """A per-process memo for figures that change slowly (recent service times, the forecast)."""
     now = time_module.monotonic()
@@ -172,18 +177,19 @@ def level(waiting):
     return 3
 
 
-def office_status(office, *, actor):
-    """People waiting, numbers called and the wait per queue of one office (public)."""
-    return office_statuses([office], actor=actor)[0]
+def office_status(office, *, actor, types=None):
+    """People waiting, numbers called and the wait per queue of one office (public). `types`: the office's
+    active queues when the caller has them already."""
+    return office_statuses([office], actor=actor, types=types)[0]
 
 
-def office_statuses(offices, *, actor):
+def office_statuses(offices, *, actor, types=None):
     """`office_status` of several offices in a fixed number of queries (the congestion overview)."""
     offices = list(offices)
     for office in offices:
         policy.check(actor, "queue.read", office)
     versions = dict(QueueState.objects.filter(office__in=offices).values_list("office_id", "version"))
-    types = list(CounterType.objects.filter(office__in=offices, active=True))
+    types = list(CounterType.objects.filter(office__in=offices, active=True) if types is None else types)
     summaries = dict(zip((ct.pk for ct in types), _queue_summaries(types)))
     updated_at = timezone.localtime(timezone.now(), TOKYO).isoformat(timespec="seconds")
     return [{"office": office.code, "office_name": tr(office.name), "version": versions.get(office.pk, 0),
@@ -219,15 +225,36 @@ def hourly_forecast(counter_type, weekday=None, *, actor):
 
     Built from days before today only, so it is remembered per process for the rest of the day.
     """
-    policy.check(actor, "queue.read", counter_type)
+    return hourly_forecasts([counter_type], weekday, actor=actor)[counter_type.pk]
+
+
+def hourly_forecasts(types, weekday=None, *, actor):
+    """`hourly_forecast` of several queues by queue id; those not remembered are computed in one query."""
+    for counter_type in types:
+        policy.check(actor, "queue.read", counter_type)
     weekday = today().weekday() if weekday is None else weekday
-    return _memoised(("forecast", counter_type.pk, weekday, today()), 3600, lambda: _hourly_forecast(counter_type, weekday))
+    now, found, missing = time_module.monotonic(), {}, []
+    for ct in types:
+        hit = _memo.get(("forecast", ct.pk, weekday, today()))
+        if hit is not None and hit[0] > now:
+            found[ct.pk] = hit[1]
+        else:
+            missing.append(ct)
+    if missing:
+        since = today() - timedelta(weeks=HISTORY_WEEKS)
+        issued = defaultdict(list)
+        for counter_type_id, day, at in (
+                Ticket.objects.filter(counter_type__in=missing, issued_on__gte=since, issued_on__lt=today(),
+                                      issued_on__week_day=(weekday + 1) % 7 + 1)
+                .values_list("counter_type_id", "issued_on", "issued_at")):
+            issued[counter_type_id].append((day, at))
+        for ct in missing:
+            found[ct.pk] = _memoised(("forecast", ct.pk, weekday, today()), 3600,
+                                     lambda ct=ct: _hourly_forecast(issued[ct.pk], weekday))
+    return found
 
 
-def _hourly_forecast(counter_type, weekday):
-    since = today() - timedelta(weeks=HISTORY_WEEKS)
-    issued = (Ticket.objects.filter(counter_type=counter_type, issued_on__gte=since, issued_on__lt=today(),
-                                    issued_on__week_day=(weekday + 1) % 7 + 1).values_list("issued_on", "issued_at"))
+def _hourly_forecast(issued, weekday):
     per_hour, days = defaultdict(int), set()
     for day, at in issued:
         if day.weekday() != weekday:
@@ -341,8 +368,12 @@ def public_offices(*, actor):
 
 def office(code, *, actor, with_queues=True):
     """An office by its code (with at least one active queue unless `with_queues=False`), or None."""
-    found = municipality.office(code)
-    if found is None or (with_queues and not CounterType.objects.filter(office=found, active=True).exists()):
+    if with_queues:  # the office comes with its first active queue: one query
+        queue = CounterType.objects.filter(office__code=code, active=True).select_related("office").first()
+        found = queue.office if queue is not None else None
+    else:
+        found = municipality.office(code)
+    if found is None:
         return None
     policy.check(actor, "queue.read", found)
     return found

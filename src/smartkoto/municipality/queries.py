@@ -17,7 +17,7 @@ from django.dispatch import receiver
 from smartkoto.core.i18n import tr
 
 from . import calendar  # noqa: F401  (is_open, closure_reason, business_days, add_business_days)
-from .models import Department, Municipality, Office
+from .models import CalendarException, Department, Municipality, Office
 
 
 def municipality():
@@ -49,11 +49,26 @@ def forget():
 @receiver(post_delete, sender=Municipality, dispatch_uid="municipality-forget-deleted-profile")
 @receiver(post_delete, sender=Department, dispatch_uid="municipality-forget-deleted-department")
 @receiver(post_delete, sender=Office, dispatch_uid="municipality-forget-deleted-office")
+@receiver(post_save, sender=CalendarException, dispatch_uid="municipality-forget-saved-calendar-exception")
+@receiver(post_delete, sender=CalendarException, dispatch_uid="municipality-forget-deleted-calendar-exception")
 def _changed(**kwargs):
     # Now, and at commit: a request that read the old rows between the save and the commit may have
     # remembered them again.
     forget()
     transaction.on_commit(forget, robust=True)
+
+
+def calendar_exception(day, office=None):
+    """(is_open, reason) of the exception for `day` at `office` (else for every office), or None. The few
+    exception rows are read in one query and remembered: a 14-business-day deadline asks about 20 days."""
+    office_id = getattr(office, "pk", office)
+
+    def pick(table):
+        return table.get((day, office_id)) or table.get((day, None))
+
+    return _remember("calendar_exceptions", lambda: {
+        (row.date, row.office_id): (row.is_open, row.reason) for row in CalendarException.objects.order_by("-pk")
+    }, pick=pick)
 
 
 def profile():
@@ -106,7 +121,9 @@ def offices(kind=None):
 
 
 def office(code):
-    return Office.objects.filter(code=code).first()
+    """The office with this code, or None (all offices are read in one query and remembered)."""
+    return _remember("offices", lambda: {found.code: found for found in Office.objects.all()},
+                     pick=lambda by_code: by_code.get(code))
 
 
 OfficeKind = Office.Kind
