@@ -232,6 +232,14 @@ def test_catalog_search_and_api_do_not_grow_with_procedures(data, client):
     assert_flat(client, before, measure(client, urls))
 
 
+def test_catalog_signed_in_does_not_grow_with_procedures(data, resident_client):
+    _grow_procedures(5)
+    urls = ["/procedures/", "/api/procedures/"]
+    before = measure(resident_client, urls)
+    _grow_procedures(GROWN)
+    assert_flat(resident_client, before, measure(resident_client, urls))
+
+
 def test_procedure_builder_list_does_not_grow_with_procedures(data, staff):
     client = staff("dx_admin", "kumin")
     _grow_procedures(5)
@@ -428,10 +436,12 @@ def test_resident_and_staff_payment_lists_do_not_grow(data, client, make_residen
 
     client.logout()
     client = staff("case_worker", template.department_code)
+    api = _api_client(["payments:read"])
     urls = ["/staff/payments/", "/staff/payments/slips/", "/staff/payments/refunds/"]
-    before = measure(client, urls)
+    before, before_api = measure(client, urls), measure(api, ["/api/payments/?reference=BUDGET-PAY"])
     _grow_payments(template, GROWN)
     assert_flat(client, before, measure(client, urls))
+    assert_flat(api, before_api, measure(api, ["/api/payments/?reference=BUDGET-PAY"]))
 
 
 # -- life events ------------------------------------------------------------------------------------
