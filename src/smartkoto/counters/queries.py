@@ -117,7 +117,7 @@ def open_windows(counter_type):
 def _open_windows_for(types):
     since = timezone.now() - timedelta(hours=1)
     pairs = set(Ticket.objects.filter(counter_type__in=types, called_at__gte=since).exclude(window="")
-                .values_list("counter_type_id", "window").distinct())
+                .order_by().values_list("counter_type_id", "window").distinct())
     return {ct.pk: max(sum(1 for type_id, _window in pairs if type_id == ct.pk), 1) for ct in types}
 
 
