@@ -160,7 +160,7 @@ def _grow_counters(queues_per_office, tickets_per_queue):
             continue
         numbers = [next(_queue_numbers) for _ in range(queues_per_office)]
         made += clone(template, queues_per_office, code=lambda i: f"budget-{numbers[i]}",
-                      prefix=lambda i: f"{letters[numbers[i] // 20 % 24]}{numbers[i] % 20}", order=lambda i: 500 + numbers[i])
+                      prefix=lambda i: letters[numbers[i] // 24 % 24] + letters[numbers[i] % 24], order=lambda i: 500 + numbers[i])
     statuses = [Ticket.Status.WAITING, Ticket.Status.WAITING, Ticket.Status.CALLED, Ticket.Status.SERVED]
     tickets = []
     for ct in made:
