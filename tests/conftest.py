@@ -23,10 +23,14 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # -- isolation ------------------------------------------------------------------------------------
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: no sign-in lock, used code or rate count from another test."""
+    """Each test starts with an empty cache: no sign-in lock, used code or rate count from another test,
+    and no municipality profile a process remembered from another test's rolled-back data."""
     from django.core.cache import cache
 
+    from smartkoto.municipality import queries as municipality
+
     cache.clear()
+    municipality.forget()
     yield
 
 

@@ -11,7 +11,7 @@ from smartkoto.core.roles import Role
 
 from .models import Booking, Service
 from .permissions import GUEST_KIND, policy
-from .services import TOKYO, _capacity_for, _day_slots, token_matches
+from .services import TOKYO, _capacity_for, _day_slots, _days_slots, token_matches
 
 S = Booking.Status
 
@@ -90,7 +90,7 @@ def staff_day(code, office_code, day, *, actor):
 def week_slots(found, office, days, *, actor):
     """{day: slots} for the staff calendar grid (read only: times without a row yet are computed)."""
     policy.check(actor, "day.read", found)
-    return {day: _day_slots(found, office, day) for day in days}
+    return _days_slots(found, office, days)
 
 
 def staff_booking(reference, *, actor, for_action=None):

@@ -137,21 +137,39 @@ def _day_slots(service, office, day):
     """Read only: the day's slots, never writing. Stored rows, and for each time of the schedule not stored
     yet an unsaved `Slot` (pk None, nothing booked) computed from the calendar and the day's capacity.
     Empty on a closed day."""
-    times = slot_times(service, office, day)
-    if not times:
-        return []
-    stored = {slot.starts_at: slot for slot in _rows(service, office, day)}
-    capacity = None
-    found = []
-    for start, end in times:
-        slot = stored.pop(start, None)
-        if slot is None:
-            if capacity is None:
-                capacity = _capacity_for(service, office, day)
-            slot = Slot(service=service, office=office, starts_at=start, ends_at=end, capacity=capacity)
-        found.append(slot)
-    found.extend(stored.values())  # rows of an earlier schedule keep their bookings
-    return sorted(found, key=lambda slot: slot.starts_at)
+    return _days_slots(service, office, [day])[day]
+
+
+def _days_slots(service, office, days):
+    """`_day_slots` of several days: {day: slots}, with the stored rows and the capacity overrides of all the
+    days read in one query each (a booking horizon or a week grid, not two queries per day)."""
+    days = list(days)
+    schedule = {day: slot_times(service, office, day) for day in days}
+    open_days = [day for day in days if schedule[day]]
+    stored, capacities = {}, {}
+    if open_days:
+        start = datetime.combine(min(open_days), time.min, TOKYO)
+        end = datetime.combine(max(open_days), time.min, TOKYO) + timedelta(days=1)
+        for slot in Slot.objects.filter(service=service, office=office, starts_at__gte=start, starts_at__lt=end):
+            stored.setdefault(timezone.localtime(slot.starts_at, TOKYO).date(), {})[slot.starts_at] = slot
+        capacities = dict(CapacityOverride.objects.filter(service=service, office=office, date__in=open_days)
+                          .values_list("date", "capacity"))
+    result = {}
+    for day in days:
+        if not schedule[day]:
+            result[day] = []
+            continue
+        rows = stored.get(day, {})
+        capacity = capacities.get(day, service.capacity)
+        found = []
+        for slot_start, slot_end in schedule[day]:
+            slot = rows.pop(slot_start, None)
+            if slot is None:
+                slot = Slot(service=service, office=office, starts_at=slot_start, ends_at=slot_end, capacity=capacity)
+            found.append(slot)
+        found.extend(rows.values())  # rows of an earlier schedule keep their bookings
+        result[day] = sorted(found, key=lambda slot: slot.starts_at)
+    return result
 
 
 def time_key(slot):
@@ -175,17 +193,19 @@ def available_days(service, office, *, actor):
     """[(date, places left, reason closed or "")] for each day in the booking horizon."""
     policy.check(actor, "service.read", service)
     _release_expired_holds()
-    days = []
     earliest, latest = _bookable_window(service)
-    day = timezone.localtime(earliest, TOKYO).date()
+    horizon_days, day = [], timezone.localtime(earliest, TOKYO).date()
     while day <= latest.date():
-        reason = calendar.closure_reason(day, office)
-        if reason:
-            days.append((day, 0, reason))
-        else:
-            left = sum(slot.remaining for slot in _day_slots(service, office, day) if slot.starts_at >= earliest)
-            days.append((day, left, ""))
+        horizon_days.append(day)
         day += timedelta(days=1)
+    reasons = {day: calendar.closure_reason(day, office) for day in horizon_days}
+    slots = _days_slots(service, office, [day for day in horizon_days if not reasons[day]])
+    days = []
+    for day in horizon_days:
+        if reasons[day]:
+            days.append((day, 0, reasons[day]))
+        else:
+            days.append((day, sum(slot.remaining for slot in slots[day] if slot.starts_at >= earliest), ""))
     return days
 
 

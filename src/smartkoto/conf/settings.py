@@ -74,6 +74,7 @@ MIDDLEWARE = [
     # first after the security headers: a cached anonymous page skips sessions, CSRF, the actor and the view
     "smartkoto.core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "smartkoto.core.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -156,7 +157,10 @@ else:
     PAGE_CACHE_VERSIONS = "default"
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = int(env("SMARTKOTO_SESSION_SECONDS", 60 * 60))
-SESSION_SAVE_EVERY_REQUEST = True  # idle expiry: an unattended kiosk or shared PC signs itself out
+# Idle expiry: an unattended kiosk or shared PC signs itself out SESSION_COOKIE_AGE after its last request.
+# IdleSessionMiddleware saves a session in use at most once per SESSION_REFRESH_SECONDS (not on every page view).
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = int(env("SMARTKOTO_SESSION_REFRESH_SECONDS", 60))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

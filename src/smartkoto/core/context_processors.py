@@ -19,7 +19,8 @@ def site(request):
         "current_language": current,
         "is_staff_area": "/staff/" in request.path,
         "municipality": SimpleLazyObject(municipality_site.for_pages),
-        "nav_public": navigation.items("public", request),
-        "nav_staff": navigation.items("staff", request),
-        "nav_footer": navigation.items("footer", request),
+        # Lazy: a page that shows no staff menu never asks the staff entries' rules (some read the database).
+        "nav_public": SimpleLazyObject(lambda: navigation.items("public", request)),
+        "nav_staff": SimpleLazyObject(lambda: navigation.items("staff", request)),
+        "nav_footer": SimpleLazyObject(lambda: navigation.items("footer", request)),
     }

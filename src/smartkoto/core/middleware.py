@@ -204,3 +204,33 @@ class FormEncodingMiddleware:
                 request._post, request._files = QueryDict(), MultiValueDict()  # nothing parses it again
                 return bad_request(request)
         return self.get_response(request)
+
+
+class IdleSessionMiddleware:
+    """Keeps idle expiry without writing the session on every request: a session in use is saved again (and so
+    given a new `SESSION_COOKIE_AGE`) at most once per `SESSION_REFRESH_SECONDS`. An unattended kiosk or shared
+    PC still signs itself out `SESSION_COOKIE_AGE` after its last request, give or take that interval.
+
+    Sits just after SessionMiddleware, and looks after the view, so a sign-in or sign-out is not undone.
+    """
+
+    KEY = "_last_refresh"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or not session.session_key or session.is_empty():
+            return response
+        now = int(time.time())
+        try:
+            last = int(session.get(self.KEY, 0))
+        except (TypeError, ValueError):
+            last = 0
+        if not session.session_key:  # the cookie named an expired or unknown session: do not start one
+            return response
+        if session.modified or now - last >= settings.SESSION_REFRESH_SECONDS or last > now:
+            session[self.KEY] = now
+        return response

@@ -11,7 +11,8 @@ from datetime import datetime, time, timedelta
 from statistics import quantiles
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from smartkoto.core import audit, guest
@@ -49,6 +50,11 @@ def _round_up5(minutes):
 _memo = {}
 
 
+def forget():
+    """Drop the remembered service times and forecasts (tests measuring a cold page)."""
+    _memo.clear()
+
+
 def _memoised(key, seconds, compute):
     """A per-process memo for figures that change slowly (recent service times, the forecast)."""
     now = time_module.monotonic()
@@ -67,14 +73,33 @@ def service_minutes(counter_type):
 
     Remembered for a minute per process: a queue page shown a thousand times a minute computes it once.
     """
-    return _memoised(("service", counter_type.pk), 60, lambda: _service_minutes(counter_type))
+    return _service_minutes_for([counter_type])[counter_type.pk]
 
 
-def _service_minutes(counter_type):
-    since = timezone.now() - timedelta(days=RECENT_DAYS)
-    rows = (Ticket.objects.filter(counter_type=counter_type, status=T.SERVED, finished_at__gte=since, serving_at__isnull=False)
-            .order_by("-finished_at").values_list("serving_at", "finished_at")[:60])
-    durations = sorted(max((end - start).total_seconds() / 60, 0.5) for start, end in rows)
+def _service_minutes_for(types):
+    """`service_minutes` of several queues: the ones not remembered are computed in one query."""
+    now = time_module.monotonic()
+    found, missing = {}, []
+    for ct in types:
+        hit = _memo.get(("service", ct.pk))
+        if hit is not None and hit[0] > now:
+            found[ct.pk] = hit[1]
+        else:
+            missing.append(ct)
+    if missing:
+        since = timezone.now() - timedelta(days=RECENT_DAYS)
+        recent = (Ticket.objects.filter(counter_type__in=missing, status=T.SERVED, finished_at__gte=since, serving_at__isnull=False)
+                  .annotate(recency=Window(RowNumber(), partition_by=[F("counter_type_id")], order_by=F("finished_at").desc()))
+                  .filter(recency__lte=60).values_list("counter_type_id", "serving_at", "finished_at"))
+        durations = defaultdict(list)
+        for counter_type_id, start, end in recent:
+            durations[counter_type_id].append(max((end - start).total_seconds() / 60, 0.5))
+        for ct in missing:
+            found[ct.pk] = _memoised(("service", ct.pk), 60, lambda ct=ct: _per_person(ct, sorted(durations[ct.pk])))
+    return found
+
+
+def _per_person(counter_type, durations):
     if len(durations) >= 4:
         q = quantiles(durations, n=4)
         return q[0], q[2]
@@ -86,10 +111,14 @@ def _service_minutes(counter_type):
 
 def open_windows(counter_type):
     """Windows that called someone of this queue in the last hour (at least one)."""
+    return _open_windows_for([counter_type])[counter_type.pk]
+
+
+def _open_windows_for(types):
     since = timezone.now() - timedelta(hours=1)
-    windows = (Ticket.objects.filter(counter_type=counter_type, called_at__gte=since).exclude(window="")
-               .values_list("window", flat=True).distinct())
-    return max(len(set(windows)), 1)
+    pairs = set(Ticket.objects.filter(counter_type__in=types, called_at__gte=since).exclude(window="")
+                .order_by().values_list("counter_type_id", "window").distinct())
+    return {ct.pk: max(sum(1 for type_id, _window in pairs if type_id == ct.pk), 1) for ct in types}
 
 
 def wait_range(counter_type, ahead, windows=None, per_person=None):
@@ -107,18 +136,34 @@ def _waiting(counter_type, day):
 
 def queue_summary(counter_type, day=None, *, actor):
     policy.check(actor, "queue.read", counter_type)
-    return _queue_summary(counter_type, day)
+    return _queue_summaries([counter_type], day)[0]
 
 
-def _queue_summary(counter_type, day=None):
+def _queue_summaries(types, day=None):
+    """What a live page shows per queue, for several queues in a fixed number of queries (not one set per queue)."""
+    types = list(types)
+    if not types:
+        return []
     day = day or today()
-    waiting = _waiting(counter_type, day).count()
-    calling = list(Ticket.objects.filter(counter_type=counter_type, issued_on=day, status__in=[T.CALLED, T.SERVING])
-                   .order_by("-called_at").values("display", "window", "status")[:4])
-    low, high = wait_range(counter_type, waiting)
-    return {"code": counter_type.code, "name": tr(counter_type.name), "prefix": counter_type.prefix, "waiting": waiting,
-            "calling": calling, "now_calling": calling[0]["display"] if calling else "",
-            "wait_min": low, "wait_max": high, "level": level(waiting)}
+    waiting = dict(Ticket.objects.filter(counter_type__in=types, issued_on=day, status=T.WAITING)
+                   .values("counter_type_id").annotate(n=Count("id")).values_list("counter_type_id", "n"))
+    calling = defaultdict(list)
+    for row in (Ticket.objects.filter(counter_type__in=types, issued_on=day, status__in=[T.CALLED, T.SERVING])
+                .annotate(latest=Window(RowNumber(), partition_by=[F("counter_type_id")], order_by=F("called_at").desc(nulls_last=True)))
+                .filter(latest__lte=4).order_by("counter_type_id", "latest").values("counter_type_id", "display", "window", "status")):
+        calling[row.pop("counter_type_id")].append(row)
+    busy = [ct for ct in types if waiting.get(ct.pk)]
+    per_person = _service_minutes_for(busy) if busy else {}
+    windows = _open_windows_for(busy) if busy else {}
+    summaries = []
+    for ct in types:
+        count = waiting.get(ct.pk, 0)
+        low, high = wait_range(ct, count, windows.get(ct.pk), per_person.get(ct.pk))
+        now_calling = calling.get(ct.pk, [])
+        summaries.append({"code": ct.code, "name": tr(ct.name), "prefix": ct.prefix, "waiting": count,
+                          "calling": now_calling, "now_calling": now_calling[0]["display"] if now_calling else "",
+                          "wait_min": low, "wait_max": high, "level": level(count)})
+    return summaries
 
 
 def level(waiting):
@@ -132,13 +177,24 @@ def level(waiting):
     return 3
 
 
-def office_status(office, *, actor):
-    """People waiting, numbers called and the wait per queue of one office (public)."""
-    policy.check(actor, "queue.read", office)
-    types = CounterType.objects.filter(office=office, active=True)
-    return {"office": office.code, "office_name": tr(office.name), "version": version(office),
-            "updated_at": timezone.localtime(timezone.now(), TOKYO).isoformat(timespec="seconds"),
-            "counters": [_queue_summary(ct) for ct in types]}
+def office_status(office, *, actor, types=None):
+    """People waiting, numbers called and the wait per queue of one office (public). `types`: the office's
+    active queues when the caller has them already."""
+    return office_statuses([office], actor=actor, types=types)[0]
+
+
+def office_statuses(offices, *, actor, types=None):
+    """`office_status` of several offices in a fixed number of queries (the congestion overview)."""
+    offices = list(offices)
+    for office in offices:
+        policy.check(actor, "queue.read", office)
+    versions = dict(QueueState.objects.filter(office__in=offices).values_list("office_id", "version"))
+    types = list(CounterType.objects.filter(office__in=offices, active=True) if types is None else types)
+    summaries = dict(zip((ct.pk for ct in types), _queue_summaries(types)))
+    updated_at = timezone.localtime(timezone.now(), TOKYO).isoformat(timespec="seconds")
+    return [{"office": office.code, "office_name": tr(office.name), "version": versions.get(office.pk, 0),
+             "updated_at": updated_at,
+             "counters": [summaries[ct.pk] for ct in types if ct.office_id == office.pk]} for office in offices]
 
 
 def recent_calls(office, limit=8, *, actor):
@@ -169,15 +225,36 @@ def hourly_forecast(counter_type, weekday=None, *, actor):
 
     Built from days before today only, so it is remembered per process for the rest of the day.
     """
-    policy.check(actor, "queue.read", counter_type)
+    return hourly_forecasts([counter_type], weekday, actor=actor)[counter_type.pk]
+
+
+def hourly_forecasts(types, weekday=None, *, actor):
+    """`hourly_forecast` of several queues by queue id; those not remembered are computed in one query."""
+    for counter_type in types:
+        policy.check(actor, "queue.read", counter_type)
     weekday = today().weekday() if weekday is None else weekday
-    return _memoised(("forecast", counter_type.pk, weekday, today()), 3600, lambda: _hourly_forecast(counter_type, weekday))
+    now, found, missing = time_module.monotonic(), {}, []
+    for ct in types:
+        hit = _memo.get(("forecast", ct.pk, weekday, today()))
+        if hit is not None and hit[0] > now:
+            found[ct.pk] = hit[1]
+        else:
+            missing.append(ct)
+    if missing:
+        since = today() - timedelta(weeks=HISTORY_WEEKS)
+        issued = defaultdict(list)
+        for counter_type_id, day, at in (
+                Ticket.objects.filter(counter_type__in=missing, issued_on__gte=since, issued_on__lt=today(),
+                                      issued_on__week_day=(weekday + 1) % 7 + 1)
+                .values_list("counter_type_id", "issued_on", "issued_at")):
+            issued[counter_type_id].append((day, at))
+        for ct in missing:
+            found[ct.pk] = _memoised(("forecast", ct.pk, weekday, today()), 3600,
+                                     lambda ct=ct: _hourly_forecast(issued[ct.pk], weekday))
+    return found
 
 
-def _hourly_forecast(counter_type, weekday):
-    since = today() - timedelta(weeks=HISTORY_WEEKS)
-    issued = (Ticket.objects.filter(counter_type=counter_type, issued_on__gte=since, issued_on__lt=today(),
-                                    issued_on__week_day=(weekday + 1) % 7 + 1).values_list("issued_on", "issued_at"))
+def _hourly_forecast(issued, weekday):
     per_hour, days = defaultdict(int), set()
     for day, at in issued:
         if day.weekday() != weekday:
@@ -291,8 +368,12 @@ def public_offices(*, actor):
 
 def office(code, *, actor, with_queues=True):
     """An office by its code (with at least one active queue unless `with_queues=False`), or None."""
-    found = municipality.office(code)
-    if found is None or (with_queues and not CounterType.objects.filter(office=found, active=True).exists()):
+    if with_queues:  # the office comes with its first active queue: one query
+        queue = CounterType.objects.filter(office__code=code, active=True).select_related("office").first()
+        found = queue.office if queue is not None else None
+    else:
+        found = municipality.office(code)
+    if found is None:
         return None
     policy.check(actor, "queue.read", found)
     return found
@@ -352,7 +433,7 @@ def desk(office, types, window, *, actor):
         "waiting": (Ticket.objects.filter(counter_type__in=types, issued_on=day, status=T.WAITING)
                     .select_related("counter_type").order_by("-priority", "waiting_since", "number")),
         "missed": Ticket.objects.filter(counter_type__in=types, issued_on=day, status=T.NO_SHOW).order_by("-finished_at")[:10],
-        "summaries": [_queue_summary(ct) for ct in types],
+        "summaries": _queue_summaries(types),
     }
 
 

@@ -27,14 +27,12 @@ def national_holiday_name(day: date, language=None):
 
 def closure_reason(day: date, office=None):
     """Why the office is closed on `day`, or None when it is open."""
-    from .models import CalendarException
+    from .queries import calendar_exception
 
-    exception = (
-        CalendarException.objects.filter(date=day, office=office).first()
-        or CalendarException.objects.filter(date=day, office=None).first()
-    )
+    exception = calendar_exception(day, office)
     if exception is not None:
-        return None if exception.is_open else (tr(exception.reason) or _("Closed"))
+        is_open, reason = exception
+        return None if is_open else (tr(reason) or _("Closed"))
     if (day.month, day.day) in YEAR_END:
         return _("Year-end and New Year closure")
     if name := national_holiday_name(day):

@@ -27,7 +27,7 @@ def serialize(procedure, with_form=False):
 
 @require_GET
 def catalog(request):
-    items = queries.search(request.GET.get("q", ""), request.GET.get("department", ""), request.GET.get("life_event", ""), request.GET.get("online", ""))
+    items = queries.search(request.GET.get("q", ""), request.GET.get("department", ""), request.GET.get("life_event", ""), request.GET.get("online", ""), full=True)
     return JsonResponse({"count": len(items), "results": [serialize(p) for p in items]}, json_dumps_params={"ensure_ascii": False})
 
 

@@ -31,9 +31,14 @@ def catalog_version():
     return f"{figures['latest'].timestamp() if figures['latest'] else 0}-{figures['count']}"
 
 
-def search(query="", department="", life_event="", online=""):
-    """Catalog search: every word of the query must occur in the normalised text (kanji, kana, width-folded)."""
-    procedures = published().defer("eligibility", "requirements", "legal_basis", "offline_legal_reason")
+def search(query="", department="", life_event="", online="", full=False):
+    """Catalog search: every word of the query must occur in the normalised text (kanji, kana, width-folded).
+
+    The catalog page leaves out the long texts it does not show; `full=True` (the JSON API, which shows them)
+    loads them in the same query instead of one query per procedure and text."""
+    procedures = published()
+    if not full:
+        procedures = procedures.defer("eligibility", "requirements", "legal_basis", "offline_legal_reason")
     if department:
         procedures = procedures.filter(department__code=department)
     if online == "online":
@@ -140,6 +145,20 @@ def for_staff(*, actor):
     found = Procedure.objects.select_related("department")
     codes = readable_department_codes(actor)
     return found if codes is None else found.filter(department__code__in=codes)
+
+
+def builder_list(*, actor):
+    """(procedure, live version, draft version) for the builder's list, in two queries: the versions' numbers
+    and statuses come in one prefetch (without their form definitions)."""
+    from django.db.models import Prefetch
+
+    versions = FormVersion.objects.only("id", "procedure_id", "number", "status").order_by("-number")
+    rows = []
+    for procedure in for_staff(actor=actor).prefetch_related(Prefetch("versions", queryset=versions, to_attr="version_numbers")):
+        live = next((v for v in procedure.version_numbers if v.status == FormVersion.Status.PUBLISHED), None)
+        draft = next((v for v in procedure.version_numbers if v.status == FormVersion.Status.DRAFT), None)
+        rows.append((procedure, live, draft))
+    return rows
 
 
 def staff_procedure(slug, *, actor, action="procedure.read_staff"):

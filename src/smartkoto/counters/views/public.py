@@ -27,7 +27,7 @@ def _office(request, code):
 
 
 def index(request):
-    rows = [queries.office_status(office, actor=request.actor) for office in queries.public_offices(actor=request.actor)]
+    rows = queries.office_statuses(queries.public_offices(actor=request.actor), actor=request.actor)
     for row in rows:
         row["waiting_total"] = sum(c["waiting"] for c in row["counters"])
     return render(request, "counters/index.html", {"rows": rows, "breadcrumbs": _crumbs()[:-1] + [{"label": _("Counter congestion")}]})
@@ -39,9 +39,10 @@ def congestion(request, office):
     etag = live.etag_for(office, "c")
     if response := live.not_modified(request, etag):
         return response
-    status = queries.office_status(office, actor=request.actor)
-    forecasts = {ct.code: queries.hourly_forecast(ct, actor=request.actor)
-                 for ct in queries.counter_types(office, actor=request.actor)}
+    types = list(queries.counter_types(office, actor=request.actor))
+    status = queries.office_status(office, actor=request.actor, types=types)
+    by_id = queries.hourly_forecasts(types, actor=request.actor)
+    forecasts = {ct.code: by_id[ct.pk] for ct in types}
     for counter in status["counters"]:
         counter["forecast"] = forecasts.get(counter["code"])
     template = "counters/_congestion_live.html" if request.GET.get("fragment") else "counters/congestion.html"

@@ -108,7 +108,8 @@ def resource(request, name, resource_id):
         total = datastore.search(res, {"q": q, "limit": 0, "records_format": "lists"})["total"]
         pages = max(1, -(-total // size))
         page_number = min(page_number, pages)  # ?page=10**20 shows the last page
-        result = datastore.search(res, {"q": q, "limit": size, "offset": (page_number - 1) * size, "records_format": "lists"})
+        result = datastore.search(res, {"q": q, "limit": size, "offset": (page_number - 1) * size, "records_format": "lists",
+                                        "include_total": False})  # counted just above
         base = {"q": q} if q else {}
         chart_columns = preview.chart_columns(res)
         chart_column = request.GET.get("chart") or preview.default_chart_column(res)

@@ -130,19 +130,24 @@ def receipt(request, public_id):
     return download(receipts.build_pdf(payment, payer_name), f"receipt-{receipts.receipt_number(payment)}.pdf", "application/pdf")
 
 
+LIST_POLLS = 3
+
+
 @login_required
 def mine(request):
     actor = request.actor
     if not actor.is_resident:
         raise Forbidden("payments.payment.mine", actor=actor)
     payments = list(queries.payments_of(actor.user, actor=actor)[:100])
-    for payment in payments:
-        if payment.status in Status.OPEN and payment.provider_ref:
-            try:
-                services.poll(payment, actor=actor)
-                payment.refresh_from_db()
-            except ProviderError:
-                pass
+    # Ask the provider about the newest few open payments only (the ones the resident may just have paid):
+    # older ones are settled by the stuck-payment sweep (tasks.py), so the page costs the same with 3 or 100.
+    open_payments = [payment for payment in payments if payment.status in Status.OPEN and payment.provider_ref]
+    for payment in open_payments[:LIST_POLLS]:
+        try:
+            services.poll(payment, actor=actor)
+            payment.refresh_from_db()
+        except ProviderError:
+            pass
     return render(request, "payments/mine.html", {
         "payments": payments, "open_statuses": Status.RESUMABLE, "paid_statuses": Status.PAID,
         "breadcrumbs": _crumbs({"label": _("My payments")})})

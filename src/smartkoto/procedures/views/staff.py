@@ -49,9 +49,8 @@ def _departments(actor):
 
 
 def procedure_list(request):
-    procedures = queries.for_staff(actor=request.actor).prefetch_related("versions")
-    rows = [{"procedure": p, "live": p.live_version(), "draft": p.draft_version(),
-             "can_edit": policy.can(request.actor, "form.edit", p)} for p in procedures]
+    rows = [{"procedure": p, "live": live, "draft": draft, "can_edit": policy.can(request.actor, "form.edit", p)}
+            for p, live, draft in queries.builder_list(actor=request.actor)]
     return render(request, "procedures/staff/list.html", {
         "rows": rows, "can_create": policy.can(request.actor, "procedure.create_somewhere"),
         "breadcrumbs": _crumbs()[:1] + [{"label": _("Procedures and forms")}]})
