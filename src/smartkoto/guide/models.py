@@ -22,6 +22,7 @@ class Entry(models.Model):
                              help_text=_("Up to three: a procedure, a life event or a web page."))
     review_by = models.DateField(_("review by"), null=True, blank=True)
     published = models.BooleanField(_("published"), default=True)
+    search_key = models.TextField(editable=False, default="")
     helpful = models.PositiveIntegerField(default=0)
     unhelpful = models.PositiveIntegerField(default=0)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -40,6 +41,15 @@ class Entry(models.Model):
     @property
     def department_code(self):
         return self.department.code if self.department_id else ""
+
+    def save(self, *args, **kwargs):
+        from smartkoto.core import text
+
+        parts = [self.key, *(v for value in (self.question, self.answer) for v in (value or {}).values()), *(self.keywords or [])]
+        self.search_key = text.search_key(*parts)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
+        super().save(*args, **kwargs)
 
     def procedure_slugs(self):
         return [link["procedure"] for link in self.links or [] if link.get("procedure")]

@@ -6,9 +6,10 @@ staff pages, the review-due list and the question queue.
 
 from datetime import timedelta
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.utils import timezone
 
+from smartkoto.core import text
 from smartkoto.lifeevents import queries as lifeevents
 from smartkoto.municipality import queries as municipality
 from smartkoto.procedures import queries as procedures
@@ -96,7 +97,7 @@ def entries(*, actor, query="", department=""):
     if department:
         rows = rows.filter(department__code=department)
     for word in (query or "").split():
-        rows = rows.filter(Q(key__icontains=word) | Q(question__icontains=word) | Q(answer__icontains=word) | Q(keywords__icontains=word))
+        rows = rows.filter(search_key__contains=text.normalize(word))
     return rows
 
 
