@@ -32,7 +32,7 @@ def test_report_prints_top1_top3_dont_know_and_latency(faq):
     for label in ("all questions", "tuning half", "held-out half", "top-1", "top-3", "don't know on out-of-scope", "p50", "p95"):
         assert label in text
     assert figures["in_scope"] == 4 and figures["out_of_scope"] == 2
-    assert figures["ranked_top1"] == 1.0 and figures["dont_know"] == 1.0
+    assert figures["ranked_top1"] >= 0.75 and figures["dont_know"] == 1.0
     assert 0.5 <= figures["top1"] <= figures["top3"] <= 1.0
 
 
