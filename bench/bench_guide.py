@@ -53,6 +53,9 @@ if __name__ == "__main__":
     seconds, count = (2.0, 100) if quick else (5.0, 300)
     with Server() as server:
         before = rss_kib(server.process.pid)
+        started = time.perf_counter()
+        requests.get(answer_url(server)(0), timeout=300).raise_for_status()
+        print(f"first question after start (builds the index): {time.perf_counter() - started:.1f} s")
         floor_p50 = p50(lambda n: server.url("/healthz"), count)
         answer_p50 = p50(answer_url(server), count)
         after = rss_kib(server.process.pid)

@@ -106,27 +106,29 @@ def _stem(word):
 def _synonym_terms(folded):
     found = []
     compact = folded.replace(" ", "")
-    for name, words in _FOLDED_GROUPS:
-        for word in words:
-            if word.isascii():
-                if re.search(r"(?<![a-z])" + re.escape(word), folded):
-                    found.append("syn:" + name)
-                    break
-            elif word in compact:
-                found.append("syn:" + name)
-                break
+    for name, japanese, english in _FOLDED_GROUPS:
+        if any(word in compact for word in japanese) or (english is not None and english.search(folded)):
+            found.append("syn:" + name)
     return found
 
 
-_FOLDED_GROUPS = [(name, [fold(word) for word in words]) for name, words in GROUPS.items()]
+def _group(words):
+    folded = [fold(word) for word in words]
+    japanese = [word for word in folded if not word.isascii()]
+    english = [re.escape(word) for word in folded if word.isascii()]
+    return japanese, re.compile(r"(?<![a-z])(?:" + "|".join(english) + ")") if english else None
 
 
-def terms(text: str) -> list[str]:
-    """The search terms of `text` (with repeats: BM25 counts them)."""
+_FOLDED_GROUPS = [(name, *_group(words)) for name, words in GROUPS.items()]
+
+
+def terms(text: str, analyse=True) -> list[str]:
+    """The search terms of `text` (with repeats: BM25 counts them). `analyse=False` leaves out the analyser's
+    words (long answer texts: bigrams and synonyms find them, and the index builds four times faster)."""
     nfkc = unicodedata.normalize("NFKC", text or "")
     folded = fold(nfkc)
     out = []
-    for token in _janome().tokenize(nfkc):
+    for token in _janome().tokenize(nfkc) if analyse else ():
         pos = token.part_of_speech.split(",", 1)[0]
         if pos not in _CONTENT_POS:
             continue
@@ -199,21 +201,32 @@ def mentions_other_place(query, home_names):
     return False
 
 
+_term_cache = {}
+"""(text, analysed) -> terms, of the texts in the current index: a rebuild after one changed entry is quick."""
+
+
 class Index:
     def __init__(self, documents, home_names=()):
         self.home_names = tuple(home_names)
         self.documents = list(documents)
         self.postings = defaultdict(list)  # term -> [(doc index, weighted tf)]
         self.lengths = []
+        used = {}
         for position, document in enumerate(self.documents):
             counts = Counter()
             for name, text in document.fields.items():
                 weight = FIELD_WEIGHTS.get(name, 1)
-                for term in terms(text):
+                key = (text, name != "answer")
+                if key not in _term_cache:
+                    _term_cache[key] = terms(text, analyse=key[1])
+                used[key] = _term_cache[key]
+                for term in used[key]:
                     counts[term] += weight
             self.lengths.append(sum(counts.values()))
             for term, tf in counts.items():
                 self.postings[term].append((position, tf))
+        _term_cache.clear()  # keep only the texts this index holds: a rebuild re-reads only what changed
+        _term_cache.update(used)
         n = max(len(self.documents), 1)
         self.average_length = (sum(self.lengths) / n) if self.lengths else 1.0
         self.idf = {term: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for term, p in self.postings.items()}

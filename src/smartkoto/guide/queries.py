@@ -40,14 +40,16 @@ def _text(value):
 def documents():
     """Everything the guide answers from, as engine documents."""
     docs = []
+    catalog = list(procedures.published())
+    names = {procedure.slug: _text(procedure.name) for procedure in catalog}
     for entry in Entry.objects.filter(published=True).select_related("department"):
         slugs = entry.procedure_slugs()
         docs.append(engine.Document(
             ref=f"faq:{entry.key}", title=entry.question, body=entry.answer, route=("guide:entry", entry.key),
             procedure=slugs[0] if slugs else None, department=entry.department_code,
             fields={"question": _text(entry.question), "keywords": " ".join(entry.keywords or []),
-                    "answer": " ".join(v for k, v in (entry.answer or {}).items() if k != "ja-easy" and v)}))
-    for procedure in procedures.published():
+                    "links": " ".join(names.get(slug, "") for slug in slugs), "answer": _text(entry.answer)}))
+    for procedure in catalog:
         docs.append(engine.Document(
             ref=f"procedure:{procedure.slug}", title=procedure.name, body=procedure.summary,
             route=("procedures:detail", procedure.slug), procedure=procedure.slug, department=procedure.department_code,
