@@ -65,4 +65,9 @@ GROUPS = {
     "lost": ["なくし", "無くし", "紛失", "ふんしつ", "失くし", "落とし", "lost", "lose", "missing"],
     "payment": ["払", "はらい", "納付", "納税", "口座振替", "コンビニ", "pay", "payment", "bank transfer", "convenience store"],
     "medical-cost": ["医療費", "いりょうひ", "マル乳", "マル子", "医療証", "medical expense", "medical cost", "medical subsidy"],
+    "join": ["加入", "かにゅう", "入りたい", "はいりたい", "入る", "はいる", "入れる", "取得", "join", "enrol", "enroll", "sign up", "get insured"],
+    "leave": ["脱退", "だったい", "抜け", "ぬけ", "やめ", "辞め", "喪失", "資格がなくな", "leave", "quit", "withdraw", "stop being"],
+    "notify": ["届", "とどけ", "届出", "届け出", "とどけで", "申告", "report", "notif", "register"],
+    "apply": ["申請", "しんせい", "申し込", "申込", "もうしこ", "手続", "てつづき", "apply", "application", "procedure"],
+    "change": ["変更", "へんこう", "変わ", "かわ", "変え", "かえ", "change"],
 }
