@@ -42,11 +42,15 @@ class Entry(models.Model):
     def department_code(self):
         return self.department.code if self.department_id else ""
 
-    def save(self, *args, **kwargs):
+    def make_search_key(self):
+        """The normalised text staff search matches: key, question and answer in every language, keywords."""
         from smartkoto.core import text
 
         parts = [self.key, *(v for value in (self.question, self.answer) for v in (value or {}).values()), *(self.keywords or [])]
-        self.search_key = text.search_key(*parts)
+        return text.search_key(*parts)
+
+    def save(self, *args, **kwargs):
+        self.search_key = self.make_search_key()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
         super().save(*args, **kwargs)
