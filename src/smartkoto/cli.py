@@ -9,6 +9,7 @@
     smartkoto audit verify        check the audit log's hash chain
     smartkoto totp USERNAME       current TOTP code of a demo staff member (development only)
     smartkoto check [--deploy]    configuration checks; --deploy lists what blocks production
+    smartkoto guide-eval FILE     the digital guide's answers measured on a labelled question set
     smartkoto manage ARGS...      any Django management command
 """
 
@@ -203,6 +204,19 @@ def cmd_check(args):
         sys.exit(1)
 
 
+def cmd_guide_eval(args):
+    _setup()
+    _migrate()
+    from smartkoto import demo
+    from smartkoto.guide import evaluation, queries
+
+    demo.load()
+    outcomes = evaluation.run(evaluation.read(args.file), queries.answer)
+    evaluation.report(outcomes, sys.stdout)
+    if args.misses:
+        evaluation.misses(outcomes, sys.stdout, limit=args.misses)
+
+
 def cmd_manage(args):
     _setup()
     from django.core.management import execute_from_command_line
@@ -230,11 +244,15 @@ def main(argv=None):
     p.add_argument("username")
     p = sub.add_parser("check")
     p.add_argument("--deploy", action="store_true")
+    p = sub.add_parser("guide-eval")
+    p.add_argument("file")
+    p.add_argument("--misses", type=int, default=0, help="list up to N questions answered wrongly")
     p = sub.add_parser("manage")
     p.add_argument("rest", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     {"run": cmd_run, "serve": cmd_serve, "worker": cmd_worker, "demo": cmd_demo, "audit": cmd_audit,
-     "totp": cmd_totp, "check": cmd_check, "manage": cmd_manage}[args.command](args)
+     "totp": cmd_totp, "check": cmd_check, "manage": cmd_manage,
+     "guide-eval": cmd_guide_eval}[args.command](args)
 
 
 if __name__ == "__main__":

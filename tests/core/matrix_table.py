@@ -71,6 +71,11 @@ ACCESS = {
     "preentry_serve": {"GET": DEPT, "POST": DEPT},  # correcting and printing a resident's pre-entry: the serving counter
     "lifeevents_counter": {"GET": frozenset(STAFF_SUBJECTS), "POST": DEPT},  # code box (+ failed hand-offs for DX)
     "lifeevents_admin": {"GET": {DX, AUDITOR}, "POST": {DX}},  # retry failed bundle hand-offs
+    # the digital guide: each department keeps its FAQ entries; the question queue
+    "guide_faq": {"GET": frozenset(STAFF_SUBJECTS), "POST": NOBODY},  # entry list, review list, question queue
+    "guide_entry": {"GET": DEPT | {DX, AUDITOR}, "POST": DEPT | {DX}},  # one entry: its department or DX edit, auditors read
+    "guide_new": {"GET": DEPT | {DX}, "POST": DEPT | {DX}},  # a new entry (a form to write: not for auditors)
+    "guide_question": {"GET": frozenset(STAFF_SUBJECTS), "POST": DEPT | {DX}},  # dismiss a 👎 question of the department
     # APIs
     "public_api": {"GET": ALL, "POST": ALL},  # public reads; a POST is 405 or a 4xx, never a refusal
     "api_cases": {"GET": {SERVICE}, "POST": {SERVICE}},  # scope cases:read
@@ -145,7 +150,14 @@ URLS = {
     "lifeevents_staff:entry": ("preentry", "rw"),
     "lifeevents_staff:entry_step": ("preentry_serve", "rw"),
     "lifeevents_staff:entry_pdf": ("preentry_serve", "r"),  # printing marks the pre-entry printed
+    "guide_staff:entries": ("guide_faq", "r"),
+    "guide_staff:review": ("guide_faq", "r"),
+    "guide_staff:queue": ("guide_faq", "r"),
+    "guide_staff:new": ("guide_new", "rw"),
+    "guide_staff:edit": ("guide_entry", "rw"),
+    "guide_staff:dismiss": ("guide_question", "w"),
     # APIs
+    "guide_api:answers": ("public_api", "r"),
     "procedures_api:catalog": ("public_api", "r"),
     "procedures_api:detail": ("public_api", "r"),
     "appointments_api:services": ("public_api", "r"),

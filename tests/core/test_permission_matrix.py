@@ -182,6 +182,17 @@ def build_world(make_staff, make_resident):
     pair("preentry", entries["own"], entries["other"])
     w.life_event = LifeEvent.objects.first()
 
+    # the digital guide: FAQ entries and logged (👎) questions of two departments
+    from smartkoto.guide.models import Entry as GuideEntry, Question as GuideQuestion
+
+    guide_entries, guide_questions = {}, {}
+    for scope, code in (("own", own), ("other", "seiso")):
+        guide_entries[scope] = GuideEntry.objects.create(key=f"{code}-matrix", department=Department.objects.get(code=code),
+                                                         question={"ja": "質問", "en": "Question"}, answer={"ja": "答え", "en": "Answer"})
+        guide_questions[scope] = GuideQuestion.objects.create(kind="unhelpful", text="質問", result=f"faq:{code}-matrix", department_code=code)
+    pair("guide_entry", guide_entries["own"], guide_entries["other"])
+    pair("guide_question", guide_questions["own"], guide_questions["other"])
+
     # the mail outbox
     w.email = OutboxEmail.objects.create(from_email="noreply@example.jp", to=["resident@example.jp"], subject="matrix", body="matrix")
     w.email_attachment = OutboxAttachment.objects.create(email=w.email, filename="a.txt", content_type="text/plain", content=b"a")
@@ -226,6 +237,8 @@ FILL = {
     "lifeevents_staff:entry": lambda w, s: {"public_id": w.objects["preentry"][s].public_id},
     "lifeevents_staff:entry_pdf": lambda w, s: {"public_id": w.objects["preentry"][s].public_id},
     "lifeevents_staff:entry_step": lambda w, s: {"public_id": w.objects["preentry"][s].public_id, "step_id": _first_step(w.objects["procedure"][s])},
+    "guide_staff:edit": lambda w, s: {"key": w.objects["guide_entry"][s].key},
+    "guide_staff:dismiss": lambda w, s: {"pk": w.objects["guide_question"][s].pk},
     "applications_api:case": lambda w, s: {"reference": w.objects["application"][s].reference},
     "payments_api:detail": lambda w, s: {"public_id": w.objects["payment"][s].public_id},
 }

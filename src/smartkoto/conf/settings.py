@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "smartkoto.opendata",
     # floor 5
     "smartkoto.lifeevents",
+    # floor 6
+    "smartkoto.guide",
 ]
 
 MIDDLEWARE = [

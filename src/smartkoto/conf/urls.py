@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/counters/", include("smartkoto.counters.api_urls")),
     path("api/payments/", include("smartkoto.payments.api_urls")),
     path("api/lifeevents/", include("smartkoto.lifeevents.api_urls")),
+    path("api/guide/", include("smartkoto.guide.api_urls")),
     path("", include("smartkoto.opendata.api_urls")),  # CKAN /api/3/action/..., DCAT /catalog.jsonld
 ]
 
@@ -40,6 +41,8 @@ urlpatterns += i18n_patterns(
     path("staff/opendata/", include("smartkoto.opendata.staff_urls")),
     path("life-events/", include("smartkoto.lifeevents.urls")),
     path("staff/life-events/", include("smartkoto.lifeevents.staff_urls")),
+    path("guide/", include("smartkoto.guide.urls")),
+    path("staff/guide/", include("smartkoto.guide.staff_urls")),
     prefix_default_language=False,
 )
 
