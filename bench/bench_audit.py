@@ -129,7 +129,17 @@ def main():
     designs = [("new", ROOT)] + ([("old", Path(args.baseline))] if args.baseline else [])
     data_dir = tempfile.mkdtemp(prefix="smartkoto-bench-audit-")
     rows = []
+    vendors = []
     for vendor in args.databases.split(","):
+        try:
+            if vendor == "postgresql":
+                import psycopg
+
+                psycopg.connect(f"{args.postgres}/postgres", connect_timeout=5).close()
+            vendors.append(vendor)
+        except Exception as exc:  # noqa: BLE001 - e.g. no PostgreSQL here: measure the others
+            print(f"{vendor}: skipped ({exc.__class__.__name__}: {exc})", flush=True)
+    for vendor in vendors:
         envs = {}
         for design, tree in designs:
             envs[design] = environment(tree, fresh_database(vendor, design, args.postgres, data_dir), data_dir)
@@ -147,7 +157,7 @@ def main():
     print("| database | writers | old (lock the head) | new (append, sealer chains) | new/old | sealer caught up after | chain |")
     print("|---|---|---|---|---|---|---|")
     by_key = {(v, d, w): (p, lag, ok) for v, d, w, p, lag, ok in rows}
-    for vendor in args.databases.split(","):
+    for vendor in vendors:
         for writers in writer_counts:
             new, lag, intact = by_key[(vendor, "new", writers)]
             old = by_key.get((vendor, "old", writers), (None, None, None))[0]
