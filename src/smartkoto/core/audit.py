@@ -152,8 +152,9 @@ def _seal_batch(limit):
 
 def seal(batch=SEAL_BATCH):
     """Give every committed unsealed record its place at the end of the chain, in id order within what
-    this sealer sees. Returns how many were sealed; 0 at once when another sealer is at work. Never makes
-    a writer wait: writers take no lock the sealer takes, and rows are sealed only once committed."""
+    this sealer sees. Returns how many were sealed; 0 at once when another sealer is at work. On PostgreSQL
+    it never makes a writer wait: writers take no lock the sealer takes, and it touches only committed rows
+    (on SQLite every write transaction, this one included, takes the database's single write lock)."""
     if not unsealed().exists():
         return 0
     total = 0
@@ -166,12 +167,6 @@ def seal(batch=SEAL_BATCH):
         total += count
         if count < batch:
             return total
-
-
-def oldest_unsealed_age(now=None):
-    """How long the oldest unsealed record has waited (a timedelta), or None when all are sealed."""
-    oldest = AuditRecord.objects.filter(sequence__isnull=True).order_by("occurred_at").values_list("occurred_at", flat=True).first()
-    return None if oldest is None else (now or timezone.now()) - oldest
 
 
 def sealing_overdue(now=None):
