@@ -6,7 +6,8 @@
     smartkoto worker [--queue Q]  background worker for one queue: default (payments, mail, scheduled
                                   work; the default) or bulk (long open-data loads); "*" for all
     smartkoto demo [--force]      load the demo data
-    smartkoto audit verify        check the audit log's hash chain
+    smartkoto audit verify        seal what is waiting, then check the audit log's hash chain
+    smartkoto audit seal          seal committed audit records into the chain now (the worker does it every second)
     smartkoto totp USERNAME       current TOTP code of a demo staff member (development only)
     smartkoto check [--deploy]    configuration checks; --deploy lists what blocks production
     smartkoto guide-eval FILE     the digital guide's answers measured on a labelled question set
@@ -165,11 +166,17 @@ def cmd_audit(args):
     _setup()
     from smartkoto.core import audit
 
-    ok, sequence, reason = audit.verify_chain()
-    if ok:
-        print("Audit chain intact.")
+    sealed = audit.seal()
+    if args.action == "seal":
+        print(f"Sealed {sealed} audit records; {audit.unsealed().count()} waiting.")
         return
-    print(f"Audit chain BROKEN at record {sequence}: {reason}", file=sys.stderr)
+    ok, sequence, reason = audit.verify_chain()
+    waiting = audit.unsealed().count()
+    note = f" {waiting} records not sealed yet (another sealer is at work, or they were committed just now)." if waiting else ""
+    if ok:
+        print(f"Audit chain intact.{note}")
+        return
+    print(f"Audit chain BROKEN at record {sequence}: {reason}{note}", file=sys.stderr)
     sys.exit(1)
 
 
@@ -239,7 +246,7 @@ def main(argv=None):
     p = sub.add_parser("demo")
     p.add_argument("--force", action="store_true")
     p = sub.add_parser("audit")
-    p.add_argument("action", choices=["verify"])
+    p.add_argument("action", choices=["verify", "seal"])
     p = sub.add_parser("totp")
     p.add_argument("username")
     p = sub.add_parser("check")

@@ -77,7 +77,7 @@ def test_case_worker_of_another_department_is_refused_every_write(submitted, sta
         assert other.post(base + suffix, data).status_code == 403, suffix
     assert snapshot(submitted) == before
     assert refusals() == count + 1 + len(WRITES)
-    record = AuditRecord.objects.filter(action="access.refused").order_by("-sequence").first()
+    record = AuditRecord.objects.filter(action="access.refused").order_by("-id").first()
     assert record.actor_label == "seiso-worker" and record.department_code == "kumin"
 
 

@@ -1,5 +1,6 @@
 """The audit log (監査ログ) is append-only and hash-chained: tampering and removal are detected and
-named, parallel writers keep one gap-free chain, and auditors can search it in the back office."""
+named, parallel writers keep one gap-free chain once sealed, and auditors can search it in the back office.
+(Sealing itself — the sequencer, late commits, two sealers, readiness — is in test_audit_sealing.py.)"""
 
 import threading
 
@@ -12,7 +13,10 @@ from smartkoto.core.roles import Role
 
 
 def write(n, action="test.event"):
-    return [audit.record(action, actor_kind="system", detail={"i": i}) for i in range(n)]
+    """n records, sealed into the chain as the worker would, returned as stored."""
+    records = [audit.record(action, actor_kind="system", detail={"i": i}) for i in range(n)]
+    audit.seal()
+    return list(AuditRecord.objects.filter(pk__in=[r.pk for r in records]).order_by("id"))
 
 
 def unguarded_sql(sql, params=()):
@@ -164,6 +168,7 @@ def test_parallel_appends_from_the_first_record_keep_one_gap_free_chain():
     assert not AuditChainHead.objects.exists()
     errors = _parallel_appends(threads=8, per_thread=10)
     assert errors == []
+    audit.seal()
     sequences = list(AuditRecord.objects.order_by("sequence").values_list("sequence", flat=True))
     assert sequences == list(range(1, 81))
     assert AuditChainHead.objects.get().sequence == 80
@@ -176,7 +181,9 @@ def test_parallel_appends_after_existing_records_keep_the_chain_valid():
     write(3)
     errors = _parallel_appends(threads=6, per_thread=8)
     assert errors == []
+    audit.seal()
     assert AuditRecord.objects.count() == 51
+    assert not audit.unsealed().exists()
     assert audit.verify_chain() == (True, None, "ok")
 
 

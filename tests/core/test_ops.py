@@ -25,7 +25,7 @@ def test_healthz_answers_without_touching_the_database(client):
 def test_readyz_with_inline_tasks_needs_no_worker(client):
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "worker": "not needed"}}
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "worker": "not needed", "audit": "ok"}}
 
 
 @pytest.mark.django_db
@@ -51,7 +51,7 @@ def test_readyz_with_a_fresh_heartbeat_is_ready(client, settings):
     WorkerHeartbeat.objects.create(name="host:1", seen_at=timezone.now())
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json()["checks"] == {"database": "ok", "worker": "ok"}
+    assert response.json()["checks"] == {"database": "ok", "worker": "ok", "audit": "ok"}
 
 
 @pytest.mark.django_db(transaction=True)

@@ -179,6 +179,8 @@ TASKS = {
     }
 }
 
+# /readyz fails while an audit record has waited longer than this to be sealed into the chain (ADR 0008)
+AUDIT_SEAL_MAX_AGE = int(env("SMARTKOTO_AUDIT_SEAL_MAX_AGE", 60))
 # Periodic work enqueued by every worker's scheduler (core/schedule.py): (name, every seconds, task or
 # command[, queue]) — the queue is "default" unless named.
 PERIODIC_TASKS = [

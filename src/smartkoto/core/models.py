@@ -22,10 +22,13 @@ class AppendOnlyQuerySet(models.QuerySet):
 class AuditRecord(models.Model):
     """One thing that happened, chained by hash to the record before it (監査ログ).
 
-    Rows are never updated or deleted: the model refuses it and database triggers refuse it too.
+    Writers append a row with everything but its place in the chain; the sealer (`audit.seal`, run by the
+    background worker) gives committed rows their sequence, previous_hash and record_hash in the order it
+    sees them (ADR 0008). Rows are otherwise never updated or deleted: the model refuses it and database
+    triggers refuse everything but that one sealing update.
     """
 
-    sequence = models.BigIntegerField(unique=True)
+    sequence = models.BigIntegerField(unique=True, null=True, blank=True)  # None until sealed
     occurred_at = models.DateTimeField(db_index=True)
     actor_kind = models.CharField(max_length=16)  # resident | staff | service | system | anonymous
     actor_id = models.BigIntegerField(null=True, blank=True, db_index=True)
@@ -37,13 +40,21 @@ class AuditRecord(models.Model):
     detail = models.JSONField(default=dict, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
     ip_address = models.CharField(max_length=64, blank=True)
-    previous_hash = models.CharField(max_length=64)
-    record_hash = models.CharField(max_length=64, unique=True)
+    previous_hash = models.CharField(max_length=64, blank=True)  # "" until sealed
+    record_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)  # None until sealed
 
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["sequence"]
+        ordering = ["id"]
+        indexes = [
+            # the sealer's and /readyz's question "which rows are not sealed yet, oldest first" stays cheap
+            models.Index(fields=["occurred_at"], condition=models.Q(sequence__isnull=True), name="core_audit_unsealed"),
+        ]
+
+    @property
+    def sealed(self):
+        return self.sequence is not None
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -55,7 +66,7 @@ class AuditRecord(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The single row writers lock to append to the chain in order."""
+    """Where the sealed chain ends. Only the sealer reads and moves it, so writers never wait on it."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     sequence = models.BigIntegerField(default=0)

@@ -1,4 +1,5 @@
-"""The background worker: Django Tasks' database worker plus a heartbeat that /readyz reads."""
+"""The background worker: Django Tasks' database worker, a heartbeat that /readyz reads, and the audit
+sealer (every worker tries each second; one at a time gets to seal, see core/audit.py)."""
 
 import logging
 import os
@@ -12,6 +13,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 HEARTBEAT_SECONDS = 10
+SEAL_SECONDS = 1
 log = logging.getLogger(__name__)
 
 
@@ -41,6 +43,20 @@ def _heartbeat(name, stop, parent_pid=None):
         stop.wait(HEARTBEAT_SECONDS)
 
 
+def _sealer(stop):
+    """Seal committed audit records into the chain every second."""
+    from . import audit
+
+    while not stop.is_set():
+        try:
+            audit.seal()
+        except Exception:  # noqa: BLE001 - records left unsealed show up in /readyz; the next round retries
+            log.exception("audit sealing failed")
+        finally:
+            close_old_connections()
+        stop.wait(SEAL_SECONDS)
+
+
 QUEUES = ("default", "bulk")  # settings.TASKS["default"]["QUEUES"]; `smartkoto run` starts one worker for each
 
 
@@ -50,6 +66,7 @@ def run(queue="default", interval=1.0, parent_pid=None):
     name = f"{socket.gethostname()}:{os.getpid()}:{queue}"[:200]
     stop = threading.Event()
     threading.Thread(target=_heartbeat, args=(name, stop, parent_pid), daemon=True).start()
+    threading.Thread(target=_sealer, args=(stop,), daemon=True, name="audit-sealer").start()
     try:
         call_command("db_worker", queue_name=queue, interval=interval, reload=False)
     finally:

@@ -7,6 +7,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.utils import timezone
 
+from smartkoto.core import audit
 from smartkoto.core.models import WorkerHeartbeat
 
 WORKER_STALE_AFTER = timedelta(seconds=60)
@@ -18,7 +19,8 @@ def healthz(request):
 
 
 def readyz(request):
-    """Ready to serve: the database answers and a background worker has been seen recently."""
+    """Ready to serve: the database answers, a background worker has been seen recently, and no audit record
+    has waited longer than settings.AUDIT_SEAL_MAX_AGE to be sealed into the chain."""
     checks = {}
     try:
         with connection.cursor() as cursor:
@@ -35,5 +37,11 @@ def readyz(request):
             checks["worker"] = "ok" if recent else "no worker seen in the last 60 seconds"
         except Exception as exc:  # noqa: BLE001
             checks["worker"] = f"error: {exc.__class__.__name__}"
+    try:
+        overdue = audit.sealing_overdue()
+        checks["audit"] = "ok" if not overdue else (
+            f"{overdue} audit records not sealed within {settings.AUDIT_SEAL_MAX_AGE} seconds")
+    except Exception as exc:  # noqa: BLE001
+        checks["audit"] = f"error: {exc.__class__.__name__}"
     ok = all(value in {"ok", "not needed"} for value in checks.values())
     return JsonResponse({"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503)

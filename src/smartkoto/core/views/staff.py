@@ -23,8 +23,8 @@ def audit_log(request):
     page = Paginator(records, 50).get_page(request.GET.get("page"))
     verified = None
     if request.GET.get("verify"):
-        ok, bad, reason = audit.verify(actor=request.actor)
-        verified = {"ok": ok, "sequence": bad, "reason": reason}
+        ok, bad, reason, unsealed = audit.verify(actor=request.actor)
+        verified = {"ok": ok, "sequence": bad, "reason": reason, "unsealed": unsealed}
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "core/audit_log.html", {
