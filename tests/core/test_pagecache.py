@@ -182,6 +182,17 @@ def test_the_municipality_profile_shows_on_every_page_next_request(client, catal
 
 
 @pytest.mark.django_db
+def test_a_profile_changed_by_another_process_is_not_rendered_from_this_process_copy(client, catalog):
+    from smartkoto.municipality.models import Municipality
+
+    assert client.get("/").status_code == 200  # this process now remembers the profile (municipality.queries)
+    # Another process: the row changes without this process's save signal, then its commit bumps the topic.
+    Municipality.objects.update(phone="03-0000-5678")
+    pagecache.bump("municipality")
+    assert "03-0000-5678" in client.get("/procedures/juminhyo/").content.decode()
+
+
+@pytest.mark.django_db
 def test_a_bump_inside_a_transaction_that_rolls_back_is_harmless(client, catalog):
     from django.db import transaction
 

@@ -164,6 +164,7 @@ def reset():
     _rules = None
     _plans.clear()
     _live_memo.clear()
+    _seen.clear()
 
 
 # -- the middleware ---------------------------------------------------------------------------------------
@@ -287,11 +288,32 @@ class PageCacheMiddleware:
             entry = _pages_cache().get(key)
         found = _fill_missing(found, version_keys, _versions_cache())
         current = tuple(found[k] for k in version_keys)
+        _notice(topics, current)
         if rule.live:
             deadline = time.monotonic() + LIVE_MEMO_SECONDS
             for topic, version in zip(topics, current):
                 _live_memo[topic] = (version, deadline)
         return current, entry
+
+
+# -- per-process copies kept in step with the versions ----------------------------------------------------
+_listeners = {}  # topic -> [callback]
+_seen = {}  # topic -> the version this process last read
+
+
+def when_changed(topic, callback):
+    """Call `callback()` in this process when it first reads a new version of `topic`, before the page is
+    rendered: an app that keeps its own per-process copy (municipality.queries) drops it, so a page filed under
+    the new version is never rendered from the old copy."""
+    _listeners.setdefault(topic, []).append(callback)
+
+
+def _notice(topics, current):
+    for topic, version in zip(topics, current):
+        if _seen.get(topic) != version:
+            _seen[topic] = version
+            for callback in _listeners.get(topic, ()):
+                callback()
 
 
 # -- topics fed by model changes --------------------------------------------------------------------------
