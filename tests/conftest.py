@@ -21,6 +21,18 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BROWSER_TIMEOUT_MS = 20000  # actions and expect(...) wait this long: generous for a loaded 2-core machine
 
 
+# -- parallel runs (pytest-xdist, `--dist loadgroup`) --------------------------------------------------
+def pytest_collection_modifyitems(items):
+    """Under `--dist loadgroup` the browser tests share one worker (one live server, one Chromium), and the tests
+    with real parallel clients or server processes share another group, so two of them never compete for the
+    cores at once. Without xdist the marker does nothing."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+        elif item.get_closest_marker("concurrency"):
+            item.add_marker(pytest.mark.xdist_group("concurrency"))
+
+
 # -- isolation ------------------------------------------------------------------------------------
 @pytest.fixture(autouse=True)
 def _empty_cache():
