@@ -22,10 +22,12 @@ BROWSER_TIMEOUT_MS = 20000  # actions and expect(...) wait this long: generous f
 
 
 # -- parallel runs (pytest-xdist, `--dist loadgroup`) --------------------------------------------------
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """Under `--dist loadgroup` the browser tests share one worker (one live server, one Chromium), and the tests
     with real parallel clients or server processes share another group, so two of them never compete for the
-    cores at once. Without xdist the marker does nothing."""
+    cores at once."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.xdist_group("browser"))
