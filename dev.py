@@ -2,7 +2,7 @@
 """Smart KOTO developer entry point. Needs only Python 3.11+; makes its own virtual environment.
 
     python3 dev.py run        start the platform with Koto demo data (embedded default, no servers)
-    python3 dev.py test       run the whole test suite, one worker per core (extra arguments go to pytest; -n 0: one process)
+    python3 dev.py test       run the whole test suite (extra arguments go to pytest; SMARTKOTO_TEST_WORKERS=2: two xdist workers)
     python3 dev.py messages   extract and compile translations (needs GNU gettext)
     python3 dev.py bench      run the benchmarks in bench/
     python3 dev.py smartkoto ARGS   any `smartkoto` command inside the environment
@@ -39,11 +39,12 @@ def ensure_environment(extras):
 
 
 def parallel(args):
-    """One pytest-xdist worker per core, browser and parallel-client tests kept in their groups (tests/conftest.py).
-    `-n 0` runs everything in one process; any -n/--dist given is used as it is."""
-    if any(a.startswith(("-n", "--numprocesses", "--dist")) or a in {"no:xdist", "-pno:xdist"} for a in args):
+    """SMARTKOTO_TEST_WORKERS=N (or auto): N pytest-xdist workers, browser and parallel-client tests kept in their
+    groups (tests/conftest.py). Unset: one process, as .ci/run runs today (docs/developing.md says why)."""
+    workers = os.environ.get("SMARTKOTO_TEST_WORKERS", "").strip()
+    if workers in {"", "0", "1"} or any(a.startswith(("-n", "--numprocesses", "--dist")) or a in {"no:xdist", "-pno:xdist"} for a in args):
         return []
-    return ["-n", os.environ.get("SMARTKOTO_TEST_WORKERS", "auto"), "--dist", "loadgroup"]
+    return ["-n", workers, "--dist", "loadgroup"]
 
 
 def main():
