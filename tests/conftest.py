@@ -136,9 +136,7 @@ def staff_client(client, make_staff, staff_login):
 def browser():
     if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
         pytest.skip(f"browser tests skipped: no Chromium at {CHROMIUM} (apt-get install chromium, or set SMARTKOTO_CHROMIUM)")
-    from playwright.sync_api import sync_playwright
-
-    from playwright.sync_api import expect
+    from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=BROWSER_TIMEOUT_MS)
     with sync_playwright() as playwright:
