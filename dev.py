@@ -2,7 +2,7 @@
 """Smart KOTO developer entry point. Needs only Python 3.11+; makes its own virtual environment.
 
     python3 dev.py run        start the platform with Koto demo data (embedded default, no servers)
-    python3 dev.py test       run the whole test suite (extra arguments go to pytest)
+    python3 dev.py test       run the whole test suite (extra arguments go to pytest; SMARTKOTO_TEST_WORKERS=2: two xdist workers)
     python3 dev.py messages   extract and compile translations (needs GNU gettext)
     python3 dev.py bench      run the benchmarks in bench/
     python3 dev.py smartkoto ARGS   any `smartkoto` command inside the environment
@@ -38,6 +38,15 @@ def ensure_environment(extras):
         stamp_file.write_text(" ".join([*have, wanted]))
 
 
+def parallel(args):
+    """SMARTKOTO_TEST_WORKERS=N (or auto): N pytest-xdist workers, browser and parallel-client tests kept in their
+    groups (tests/conftest.py). Unset: one process, as .ci/run runs today (docs/developing.md says why)."""
+    workers = os.environ.get("SMARTKOTO_TEST_WORKERS", "").strip()
+    if workers in {"", "0", "1"} or any(a.startswith(("-n", "--numprocesses", "--dist")) or a in {"no:xdist", "-pno:xdist"} for a in args):
+        return []
+    return ["-n", workers, "--dist", "loadgroup"]
+
+
 def main():
     args = sys.argv[1:] or ["--help"]
     command, rest = args[0], args[1:]
@@ -47,7 +56,7 @@ def main():
         os.execv(str(BIN / "smartkoto"), [str(BIN / "smartkoto"), "run", *rest])
     elif command == "test":
         ensure_environment("test")
-        os.execv(str(PYTHON), [str(PYTHON), "-m", "pytest", *rest])
+        os.execv(str(PYTHON), [str(PYTHON), "-m", "pytest", *parallel(rest), *rest])
     elif command == "bench":
         ensure_environment("test")
         os.execv(str(PYTHON), [str(PYTHON), str(ROOT / "bench" / "run.py"), *rest])

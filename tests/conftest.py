@@ -18,6 +18,21 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BROWSER_TIMEOUT_MS = 20000  # actions and expect(...) wait this long: generous for a loaded 2-core machine
+
+
+# -- parallel runs (pytest-xdist, `--dist loadgroup`) --------------------------------------------------
+def pytest_collection_modifyitems(config, items):
+    """Under `--dist loadgroup` the browser tests share one worker (one live server, one Chromium), and the tests
+    with real parallel clients or server processes share another group, so two of them never compete for the
+    cores at once."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+        elif item.get_closest_marker("concurrency"):
+            item.add_marker(pytest.mark.xdist_group("concurrency"))
 
 
 # -- isolation ------------------------------------------------------------------------------------
@@ -125,8 +140,9 @@ def staff_client(client, make_staff, staff_login):
 def browser():
     if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
         pytest.skip(f"browser tests skipped: no Chromium at {CHROMIUM} (apt-get install chromium, or set SMARTKOTO_CHROMIUM)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=BROWSER_TIMEOUT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield browser
@@ -146,12 +162,26 @@ def site(live_server, settings):
 
 
 @pytest.fixture
-def page(browser, site):
-    context = browser.new_context(locale="ja-JP", viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
+def open_page(browser, site):
+    """`open_page(width, height)`: a page in a browser context of its own (a second person: clerk, display
+    board), closed after the test even when it fails, so nothing left open keeps polling the server."""
+    contexts = []
+
+    def open_(width=390, height=844, **options):
+        context = browser.new_context(locale="ja-JP", viewport={"width": width, "height": height}, **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(BROWSER_TIMEOUT_MS)
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(open_page):
+    return open_page()
 
 
 @pytest.fixture
@@ -162,6 +192,7 @@ def axe():
     runner = Axe()
 
     def check(page, label=""):
+        page.wait_for_load_state()  # a navigation already under way finishes first; the caller waits for the page it means
         results = runner.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
         assert results.violations_count == 0, f"axe-core violations on {label or page.url}:\n{results.generate_report()}"
         return results

@@ -2,7 +2,10 @@
 reference number, gets the email (outbox) and the PDF; a case worker approves; the resident sees the new status.
 axe-core runs on every page visited, in Japanese and in English."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,7 +20,7 @@ def demo_data(koto, settings):
     procedures_demo.load()
 
 
-def test_card_resident_applies_for_juminhyo_and_case_worker_approves(page, site, browser, axe, demo_data, browser_sign_in_resident, browser_sign_in_staff):
+def test_card_resident_applies_for_juminhyo_and_case_worker_approves(page, site, open_page, axe, demo_data, browser_sign_in_resident, browser_sign_in_staff):
     from smartkoto.applications.models import Application
     from smartkoto.identity.demo import DEMO_PASSWORD
     from smartkoto.identity.models import User
@@ -27,21 +30,23 @@ def test_card_resident_applies_for_juminhyo_and_case_worker_approves(page, site,
     page.goto(site + "/procedures/?q=住民票")
     axe(page, "catalog search")
     page.get_by_role("link", name="住民票の写しの交付請求").click()
+    expect(page).to_have_url(re.compile(r"/procedures/juminhyo/$"))
     axe(page, "procedure page")
     page.get_by_test_id("start-link").click()
+    expect(page).to_have_url(re.compile(r"/applications/start/juminhyo/$"))
     axe(page, "start page")
     page.get_by_test_id("start").click()
     page.wait_for_url("**/step/applicant/")
-    assert page.locator("#id_full_name").input_value() == "江東 花子"
-    assert page.locator("#id_address").input_value() == "東京都江東区東陽四丁目2番1号"
-    assert page.locator("#id_postal_code").input_value() == "135-0016"
+    expect(page.locator("#id_full_name")).to_have_value("江東 花子")
+    expect(page.locator("#id_address")).to_have_value("東京都江東区東陽四丁目2番1号")
+    expect(page.locator("#id_postal_code")).to_have_value("135-0016")
     axe(page, "applicant step")
     page.fill("#id_full_name_kana", "コウトウ ハナコ")
     page.fill("#id_phone", "")
     page.get_by_test_id("continue").click()
-    assert page.locator(".error-summary").is_visible()
-    assert page.title().startswith("エラー:")
-    assert page.locator("#id_full_name_kana").input_value() == "コウトウ ハナコ"
+    expect(page.locator(".error-summary")).to_be_visible()
+    expect(page).to_have_title(re.compile("^エラー:"))
+    expect(page.locator("#id_full_name_kana")).to_have_value("コウトウ ハナコ")
     axe(page, "applicant step with errors")
     page.fill("#id_phone", "03-3647-9111")
     page.get_by_test_id("continue").click()
@@ -53,9 +58,10 @@ def test_card_resident_applies_for_juminhyo_and_case_worker_approves(page, site,
     axe(page, "certificate step")
     page.get_by_test_id("continue").click()
     page.wait_for_url("**/check/")
-    assert "600円" in page.get_by_test_id("fee").inner_text()
+    expect(page.get_by_test_id("fee")).to_contain_text("600円", use_inner_text=True)
     axe(page, "check your answers")
     page.get_by_test_id("to-declaration").click()
+    expect(page.locator("#id_agree")).to_be_visible()
     axe(page, "declaration")
     page.check("#id_agree")
     page.get_by_test_id("submit").click()
@@ -83,32 +89,31 @@ def test_card_resident_applies_for_juminhyo_and_case_worker_approves(page, site,
     application.refresh_from_db()
     assert application.status == "received"
 
-    staff_context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
-    staff = staff_context.new_page()
-    staff.set_default_timeout(15000)
+    staff = open_page(1280, 900)
     browser_sign_in_staff(staff, site, User.objects.get(username="kumin-case"), password=DEMO_PASSWORD)
     staff.goto(site + "/staff/cases/")
     axe(staff, "inbox")
     staff.get_by_role("link", name=reference).click()
+    staff.wait_for_url(f"**/staff/cases/{reference}/")
     axe(staff, "case page")
     staff.get_by_test_id("to-in_review").click()
     staff.get_by_test_id("to-approved").click()
-    assert staff.get_by_test_id("case-status").inner_text() == "承認"
+    expect(staff.get_by_test_id("case-status")).to_have_text("承認", use_inner_text=True)
     staff.goto(site + "/en/staff/cases/")
     axe(staff, "inbox (English)")
     staff.goto(site + f"/en/staff/cases/{reference}/")
-    assert staff.get_by_test_id("case-status").inner_text() == "approved"
+    expect(staff.get_by_test_id("case-status")).to_have_text("approved", use_inner_text=True)
     axe(staff, "case page (English)")
-    staff_context.close()
+    staff.context.close()
 
     page.goto(site + "/applications/")
-    assert page.get_by_test_id("status").first.inner_text() == "承認"
+    expect(page.get_by_test_id("status").first).to_have_text("承認", use_inner_text=True)
     axe(page, "my applications")
     page.get_by_role("link", name="住民票の写しの交付請求").click()
-    assert page.get_by_test_id("decision").is_visible()
+    expect(page.get_by_test_id("decision")).to_be_visible()
     axe(page, "application detail")
     page.goto(site + "/en/applications/")
-    assert page.get_by_test_id("status").first.inner_text() == "approved"
+    expect(page.get_by_test_id("status").first).to_have_text("approved", use_inner_text=True)
     axe(page, "my applications (English)")
 
 
@@ -122,4 +127,4 @@ def test_public_catalog_pages_pass_axe_in_japanese_and_english(page, site, axe, 
     body = page.locator("main").inner_text()
     assert "Certificate of residence" in body and "¥300 per copy" in body
     page.goto(site + "/procedures/online-share/")
-    assert page.get_by_test_id("denominator").inner_text().isdigit()
+    expect(page.get_by_test_id("denominator")).to_have_text(re.compile(r"^\d+$"), use_inner_text=True)

@@ -4,6 +4,7 @@ books again; the same pages pass axe-core in Japanese and English, also with err
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,8 +46,9 @@ def test_resident_books_gets_ics_email_cancels_from_link_and_books_again(page, s
     # errors are explained in the summary and at the field, with "エラー:" in the title
     page.fill("#id_email", "not-an-address")
     page.get_by_test_id("confirm").click()
-    assert page.title().startswith("エラー:")
-    assert page.locator(".error-summary").is_visible() and page.locator("#id_email-error").is_visible()
+    expect(page).to_have_title(re.compile("^エラー:"))
+    expect(page.locator(".error-summary")).to_be_visible()
+    expect(page.locator("#id_email-error")).to_be_visible()
     axe(page, "confirm with errors")
     page.fill("#id_email", "hanako@example.jp")
     reference = _confirm(page, axe, "ja")
@@ -65,6 +67,7 @@ def test_resident_books_gets_ics_email_cancels_from_link_and_books_again(page, s
     page.goto(link)
     axe(page, "booking from email link")
     page.get_by_test_id("cancel-link").click()
+    expect(page.get_by_test_id("confirm-cancel")).to_be_visible()
     axe(page, "cancel confirmation")
     page.get_by_test_id("confirm-cancel").click()
     page.wait_for_selector("[data-testid=status] .tag--warning")
@@ -94,8 +97,8 @@ def test_booking_pages_in_english_pass_axe_also_with_errors(page, site, koto, ax
     page.locator(".day-list__item a").first.click()
     page.wait_for_selector("input[name=slot]")
     page.get_by_test_id("hold").click()  # no time chosen
-    assert page.title().startswith("Error:")
-    assert "Choose a time." in page.locator(".error-summary").inner_text()
+    expect(page).to_have_title(re.compile("^Error:"))
+    expect(page.locator(".error-summary")).to_contain_text("Choose a time.", use_inner_text=True)
     axe(page, "day times en with error")
     page.goto(site + "/en/appointments/my/")
     axe(page, "my bookings en")

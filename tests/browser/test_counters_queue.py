@@ -1,7 +1,10 @@
 """A clerk calls the next ticket; the display board and the resident's ticket page update without reload.
 Kiosk, ticket, display, congestion and desk pages pass axe-core in Japanese and English."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from smartkoto.core.actor import Actor
 
@@ -20,7 +23,7 @@ def counter_demo(koto, monkeypatch):
     identity_demo.load()
 
 
-def test_clerk_calls_next_and_display_and_ticket_page_update(browser, page, site, counter_demo, axe, browser_sign_in_staff):
+def test_clerk_calls_next_and_display_and_ticket_page_update(open_page, page, site, counter_demo, axe, browser_sign_in_staff):
     from smartkoto.counters import services
     from smartkoto.counters.models import CounterType
     from smartkoto.identity.models import User
@@ -31,26 +34,24 @@ def test_clerk_calls_next_and_display_and_ticket_page_update(browser, page, site
 
     resident = page  # the resident at the lobby kiosk, then on their phone
     resident.goto(site + "/counters/honchosha/kiosk/")
-    assert resident.get_by_test_id("kiosk-ido").count() == 0  # not an enrolled kiosk: no numbers from outside
+    expect(resident.get_by_test_id("kiosk-ido")).to_have_count(0)  # not an enrolled kiosk: no numbers from outside
     axe(resident, "kiosk (not enrolled)")
     resident.context.add_cookies([{"name": kiosk_devices.COOKIE, "value": kiosk_devices.cookie_value("honchosha"), "url": site}])
     resident.goto(site + "/counters/honchosha/kiosk/")
     axe(resident, "kiosk")
     resident.get_by_test_id("kiosk-ido").click()
-    assert resident.get_by_test_id("issued-number").inner_text() == "A002"
+    expect(resident.get_by_test_id("issued-number")).to_have_text("A002", use_inner_text=True)
     axe(resident, "issued ticket")
     resident.get_by_test_id("ticket-link").click()
     resident.wait_for_selector("[data-testid=ticket-ahead]")
-    assert "1" in resident.get_by_test_id("ticket-ahead").inner_text()
+    expect(resident.get_by_test_id("ticket-ahead")).to_contain_text("1", use_inner_text=True)
     axe(resident, "ticket page")
 
-    hall = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 800}).new_page()
-    hall.set_default_timeout(20000)
+    hall = open_page(1280, 800)  # closed after the test: a display board left open would poll all session long
     hall.goto(site + "/counters/honchosha/display/")
     axe(hall, "display board")
 
-    clerk = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900}).new_page()
-    clerk.set_default_timeout(20000)
+    clerk = open_page(1280, 900)
     browser_sign_in_staff(clerk, site, User.objects.get(username="kumin-clerk"), password="koto-demo-2026")
     clerk.goto(site + "/staff/counters/")
     axe(clerk, "desk chooser")
@@ -62,15 +63,16 @@ def test_clerk_calls_next_and_display_and_ticket_page_update(browser, page, site
     axe(clerk, "desk")
 
     clerk.get_by_test_id("call-next").click()
-    assert clerk.get_by_test_id("current-number").inner_text() == "A001"
+    expect(clerk.get_by_test_id("current-number")).to_have_text("A001", use_inner_text=True)
     hall.wait_for_selector("[data-testid=call-A001]")  # the display board updates by itself
     resident.locator("[data-testid=ticket-ahead]", has_text="0").wait_for()  # the ticket page updates by itself
     clerk.locator("button[value=finish]").click()
+    expect(clerk.get_by_test_id("current-number")).to_have_count(0)  # the desk page reloaded before "call next" again
     clerk.get_by_test_id("call-next").click()
-    assert clerk.get_by_test_id("current-number").inner_text() == "A002"
+    expect(clerk.get_by_test_id("current-number")).to_have_text("A002", use_inner_text=True)
     hall.wait_for_selector("[data-testid=call-A002]")
     resident.wait_for_selector("[data-testid=ticket-called]")
-    assert "3" in resident.get_by_test_id("ticket-called").inner_text()
+    expect(resident.get_by_test_id("ticket-called")).to_contain_text("3", use_inner_text=True)
     axe(resident, "ticket page called")
     axe(hall, "display board with calls")
     axe(clerk, "desk with a ticket")
@@ -85,7 +87,7 @@ def test_clerk_calls_next_and_display_and_ticket_page_update(browser, page, site
     resident.goto(site + "/en/counters/honchosha/kiosk/")
     resident.fill("#id_reference", "12")
     resident.locator("main form").nth(1).locator("button").click()
-    assert resident.title().startswith("Error:")
+    expect(resident).to_have_title(re.compile("^Error:"))
     axe(resident, "kiosk check-in with error en")
     clerk.goto(site + "/en/staff/counters/")
     axe(clerk, "desk chooser en")

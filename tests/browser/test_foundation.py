@@ -5,6 +5,7 @@ import re
 
 import pyotp
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,10 +42,10 @@ def test_staff_signs_in_with_password_and_totp_and_sees_the_staff_home(page, sit
     user = make_staff(username="kumin-case")
     TOTPDevice.objects.create(user=user, secret=pyotp.random_base32(), confirmed_at=timezone.now())
     browser_sign_in_staff(page, site, user)
-    assert page.url == f"{site}/staff/"
-    assert page.locator("html").get_attribute("lang") == "ja"
-    assert page.locator("h1").inner_text() == "職員ホーム"
-    assert page.locator(".site-header--staff").count() == 1
+    expect(page).to_have_url(f"{site}/staff/")
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
+    expect(page.locator("h1")).to_have_text("職員ホーム", use_inner_text=True)
+    expect(page.locator(".site-header--staff")).to_have_count(1)
 
 
 def test_staff_enrols_an_authenticator_the_first_time(page, site, make_staff):
@@ -56,32 +57,32 @@ def test_staff_enrols_an_authenticator_the_first_time(page, site, make_staff):
     page.fill("#id_password", "correct horse battery staple")
     page.click("main button[type=submit]")
     page.wait_for_url("**/staff/sign-in/code/")
-    assert page.locator(".qr svg").is_visible()
+    expect(page.locator(".qr svg")).to_be_visible()
     secret = page.get_by_test_id("totp-secret").inner_text().strip()
     assert re.fullmatch(r"[A-Z2-7]{16,}", secret)
     assert TOTPDevice.objects.get(user=user).confirmed_at is None
     page.fill("#id_code", pyotp.TOTP(secret).now())
     page.click("main button[type=submit]")
     page.wait_for_url(f"{site}/en/staff/")
-    assert page.locator("h1").inner_text() == "Staff home"
+    expect(page.locator("h1")).to_have_text("Staff home", use_inner_text=True)
     assert TOTPDevice.objects.get(user=user).confirmed_at is not None
 
 
 def test_language_switch_changes_the_visible_strings_and_back(page, site, koto):
     page.goto(f"{site}/")
-    assert page.locator("html").get_attribute("lang") == "ja"
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
     japanese_heading = page.locator("h1").inner_text()
     japanese_nav = page.locator(".site-footer").inner_text()
     page.locator("a.site-header__lang[hreflang=en]").click()
     page.wait_for_url(f"{site}/en/")
-    assert page.locator("html").get_attribute("lang") == "en"
-    assert page.locator("h1").inner_text() == "Koto City online services"
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("h1")).to_have_text("Koto City online services", use_inner_text=True)
     assert page.locator("h1").inner_text() != japanese_heading
     assert page.locator(".site-footer").inner_text() != japanese_nav
-    assert "Accessibility statement" in page.locator(".site-footer").inner_text()
+    expect(page.locator(".site-footer")).to_contain_text("Accessibility statement", use_inner_text=True)
     page.locator("a.site-header__lang[hreflang=ja]").click()
     page.wait_for_url(f"{site}/")
-    assert page.locator("html").get_attribute("lang") == "ja"
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
     assert page.locator("h1").inner_text() == japanese_heading
 
 
@@ -89,14 +90,14 @@ def test_language_switch_keeps_the_page(page, site, koto):
     page.goto(f"{site}/accessibility/")
     page.locator("a.site-header__lang[hreflang=en]").click()
     page.wait_for_url(f"{site}/en/accessibility/")
-    assert page.locator("h1").inner_text() == "Accessibility statement"
+    expect(page.locator("h1")).to_have_text("Accessibility statement", use_inner_text=True)
 
 
 @pytest.mark.parametrize("prefix", LANGUAGES, ids=["ja", "en"])
 def test_public_pages_pass_axe_and_fit_320px(page, site, koto, axe, prefix):
     for path in ("/", "/accessibility/", "/privacy/", "/sign-in/", "/staff/sign-in/"):
         page.goto(f"{site}{prefix}{path}")
-        assert page.locator("html").get_attribute("lang") == expected_lang(prefix)
+        expect(page.locator("html")).to_have_attribute("lang", expected_lang(prefix))
         check_page(page, axe, f"{prefix}{path}")
     response = page.goto(f"{site}{prefix}/no-such-page/")
     assert response.status == 404
@@ -109,9 +110,9 @@ def test_pages_with_errors_pass_axe(page, site, koto, axe, prefix):
     page.fill("#id_email", "not-an-address")
     page.locator("form:has(#id_email) button[type=submit]").click()
     page.wait_for_selector(".error-summary")
-    assert page.title().startswith("エラー:" if prefix == "" else "Error:")
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
-    assert page.locator("#id_email").get_attribute("aria-invalid") == "true"
+    expect(page).to_have_title(re.compile("^" + re.escape("エラー:" if prefix == "" else "Error:")))
+    expect(page.locator(".error-summary")).to_be_focused()
+    expect(page.locator("#id_email")).to_have_attribute("aria-invalid", "true")
     check_page(page, axe, f"{prefix}/sign-in/ with an error")
 
     page.goto(f"{site}{prefix}/staff/sign-in/")
@@ -126,7 +127,7 @@ def test_resident_pages_pass_axe(page, site, koto, axe, prefix):
     page.goto(f"{site}{prefix}/sign-in/")
     page.locator("form[action$='/sign-in/start/'] button").click()
     page.wait_for_url("**/dev-oidc/authorize**")
-    assert page.locator("html").get_attribute("lang") == expected_lang(prefix)
+    expect(page.locator("html")).to_have_attribute("lang", expected_lang(prefix))
     check_page(page, axe, f"development provider ({prefix or 'ja'})")
     page.locator("#resident-0").check()
     page.locator("button[name=sign_in]").click()
@@ -136,7 +137,7 @@ def test_resident_pages_pass_axe(page, site, koto, axe, prefix):
     page.fill("#id_phone", "call me")
     page.locator("main form button[type=submit]").click()
     page.wait_for_selector(".error-summary")
-    assert page.locator("#id_phone").get_attribute("aria-invalid") == "true"
+    expect(page.locator("#id_phone")).to_have_attribute("aria-invalid", "true")
     check_page(page, axe, f"{prefix}/my/profile/ with an error")
 
 
@@ -177,4 +178,4 @@ def test_sign_in_form_may_redirect_to_a_provider_on_another_origin(page, site, k
     page.goto(f"{other}/sign-in/")
     page.locator("form[action$='/sign-in/start/'] button").click()
     page.wait_for_url(f"{site}/dev-oidc/authorize**")
-    assert page.locator("#resident-0").is_visible()
+    expect(page.locator("#resident-0")).to_be_visible()

@@ -3,6 +3,7 @@ parts as one bundle (name and address typed once, one check page), pre-enters th
 a counter clerk types the code, checks identity and prints the prefilled form. axe-core on every page, ja and en."""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,7 +20,7 @@ def demo_data(koto, settings):
     lifeevents_demo.load()
 
 
-def test_resident_moving_in_with_a_child_bundles_pre_enters_and_clerk_prints(page, site, browser, axe, demo_data,
+def test_resident_moving_in_with_a_child_bundles_pre_enters_and_clerk_prints(page, site, open_page, axe, demo_data,
                                                                             browser_sign_in_resident, browser_sign_in_staff):
     from smartkoto.identity.demo import DEMO_PASSWORD
     from smartkoto.identity.models import User
@@ -32,7 +33,7 @@ def test_resident_moving_in_with_a_child_bundles_pre_enters_and_clerk_prints(pag
     page.wait_for_url("**/life-events/tennyu/")
     axe(page, "questions")
     page.get_by_test_id("make-checklist").click()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     axe(page, "questions with errors")
     page.fill("#id_event_date", "2026-04-01")
     page.fill("#id_household", "3")
@@ -44,8 +45,8 @@ def test_resident_moving_in_with_a_child_bundles_pre_enters_and_clerk_prints(pag
     page.get_by_test_id("make-checklist").click()
     page.wait_for_url("**/checklists/**")
     for slug in ("tennyu", "kokuho-kanyu", "nenkin-shutoku", "jido-teate", "kodomo-iryo", "hoiku-nyuen", "inkan-toroku"):
-        assert page.get_by_test_id(f"item-{slug}").is_visible()
-    assert "2026-04-15" in page.get_by_test_id("due-tennyu").inner_text()
+        expect(page.get_by_test_id(f"item-{slug}")).to_be_visible()
+    expect(page.get_by_test_id("due-tennyu")).to_contain_text("2026-04-15", use_inner_text=True)
     axe(page, "checklist")
     checklist_url = page.url
     with page.expect_download() as download:
@@ -55,9 +56,10 @@ def test_resident_moving_in_with_a_child_bundles_pre_enters_and_clerk_prints(pag
 
     page.get_by_test_id("start-bundle").click()
     page.wait_for_url("**/shared/")
-    assert page.locator("input[name=full_name]").count() == 1 and page.locator("input[name=address]").count() == 1
-    assert page.locator("#id_full_name").input_value() == "江東 花子"
-    assert page.locator("#id_event_date").input_value() == "2026-04-01"
+    expect(page.locator("input[name=full_name]")).to_have_count(1)
+    expect(page.locator("input[name=address]")).to_have_count(1)
+    expect(page.locator("#id_full_name")).to_have_value("江東 花子")
+    expect(page.locator("#id_event_date")).to_have_value("2026-04-01")
     axe(page, "bundle shared step")
     page.fill("#id_full_name_kana", "コウトウ ハナコ")
     page.fill("#id_phone", "03-3647-9111")
@@ -66,7 +68,7 @@ def test_resident_moving_in_with_a_child_bundles_pre_enters_and_clerk_prints(pag
     page.fill("#id_branch_name", "東陽支店")
     page.fill("#id_account_number", "1234567")
     page.get_by_test_id("continue").click()
-    assert page.locator("#id_previous_address-error").is_visible()  # same as the new address: caught once, here
+    expect(page.locator("#id_previous_address-error")).to_be_visible()  # same as the new address: caught once, here
     axe(page, "bundle shared step with a contradiction")
     page.fill("#id_previous_address", "神奈川県川崎市中原区1-2-3")
     page.get_by_test_id("continue").click()
@@ -85,8 +87,8 @@ def test_resident_moving_in_with_a_child_bundles_pre_enters_and_clerk_prints(pag
     page.check("#id_agree")
     page.get_by_test_id("send-bundle").click()
     page.wait_for_url("**/bundles/**")
-    assert page.get_by_test_id("reference").count() == 5
-    assert page.get_by_test_id("fields-saved").is_visible()
+    expect(page.get_by_test_id("reference")).to_have_count(5)
+    expect(page.get_by_test_id("fields-saved")).to_be_visible()
     axe(page, "bundle status")
     bundle = Bundle.objects.get()
     assert {p.department_code for p in bundle.parts.all()} == {"iryohoken", "nenkin", "kosodate", "hoiku"}
@@ -94,11 +96,11 @@ def test_resident_moving_in_with_a_child_bundles_pre_enters_and_clerk_prints(pag
     page.goto(checklist_url)
     page.get_by_test_id("pre-entry-tennyu").click()
     page.wait_for_url("**/step/applicant/")
-    assert page.locator("#id_full_name_kana").input_value() == "コウトウ ハナコ"  # typed once, in the bundle
+    expect(page.locator("#id_full_name_kana")).to_have_value("コウトウ ハナコ")  # typed once, in the bundle
     axe(page, "pre-entry step")
     page.get_by_test_id("continue").click()
     page.wait_for_url("**/step/event/")
-    assert page.locator("#id_previous_address").input_value() == "神奈川県川崎市中原区1-2-3"
+    expect(page.locator("#id_previous_address")).to_have_value("神奈川県川崎市中原区1-2-3")
     page.get_by_test_id("continue").click()
     page.wait_for_url("**/step/members/")
     page.fill("#id_r0-member_name", "江東 太郎")
@@ -110,25 +112,23 @@ def test_resident_moving_in_with_a_child_bundles_pre_enters_and_clerk_prints(pag
     axe(page, "pre-entry check")
     page.get_by_test_id("get-code").click()
     page.wait_for_url("**/code/")
-    assert page.get_by_test_id("qr").locator("svg").count() == 1
+    expect(page.get_by_test_id("qr").locator("svg")).to_have_count(1)
     code = page.get_by_test_id("code").inner_text()
     assert len(code.replace("-", "")) == 10
     axe(page, "QR code")
 
-    staff_context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
-    staff = staff_context.new_page()
-    staff.set_default_timeout(15000)
+    staff = open_page(1280, 900)
     browser_sign_in_staff(staff, site, User.objects.get(username="kumin-clerk"), password=DEMO_PASSWORD)
     staff.goto(site + "/staff/life-events/")
     axe(staff, "counter")
     staff.fill("#id_code", code.lower())
     staff.get_by_test_id("open-code").click()
     staff.wait_for_url("**/entries/**")
-    assert "江東 太郎" in staff.locator("main").inner_text()
+    expect(staff.locator("main")).to_contain_text("江東 太郎", use_inner_text=True)
     axe(staff, "pre-entry at the counter")
     staff.check("#id_document_0")
     staff.get_by_test_id("confirm-identity").click()
-    assert staff.get_by_test_id("identity-checked").is_visible()
+    expect(staff.get_by_test_id("identity-checked")).to_be_visible()
     with staff.expect_download() as download:
         staff.get_by_test_id("print").click()
     with open(download.value.path(), "rb") as handle:
@@ -137,13 +137,13 @@ def test_resident_moving_in_with_a_child_bundles_pre_enters_and_clerk_prints(pag
     staff.goto(site + "/staff/life-events/")
     staff.fill("#id_code", code)
     staff.get_by_test_id("open-code").click()
-    assert "使用済み" in staff.locator(".error-summary").inner_text()
+    expect(staff.locator(".error-summary")).to_contain_text("使用済み", use_inner_text=True)
     axe(staff, "counter with a used code")
     staff.goto(site + "/en/staff/life-events/")
     axe(staff, "counter (English)")
     staff.goto(site + "/en/staff/life-events/interview/")
     axe(staff, "interview (English)")
-    staff_context.close()
+    staff.context.close()
 
     for path in ("/en/life-events/", "/en/life-events/tennyu/", checklist_url.replace(site, site + "/en"), "/en/life-events/mine/",
                  f"/en/life-events/bundles/{bundle.public_id}/", "/life-events/mine/"):
@@ -156,12 +156,12 @@ def test_lobby_guidance_is_large_type_and_passes_axe(page, site, axe, demo_data)
         page.goto(site + prefix + "/life-events/lobby/")
         axe(page, prefix + " lobby")
         page.get_by_test_id("lobby-go").click()
-        assert page.locator(".error-summary").is_visible()
+        expect(page.locator(".error-summary")).to_be_visible()
         axe(page, prefix + " lobby with errors")
         page.check("#id_route_0")
         page.check("#id_pre_entered_1")
         page.get_by_test_id("lobby-go").click()
-        assert page.get_by_test_id("lobby-result").is_visible()
+        expect(page.get_by_test_id("lobby-result")).to_be_visible()
         axe(page, prefix + " lobby result")
-    assert "Main office 2F" in page.get_by_test_id("lobby-counter").inner_text()
+    expect(page.get_by_test_id("lobby-counter")).to_contain_text("Main office 2F", use_inner_text=True)
     assert float(page.get_by_test_id("lobby-counter").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 32

@@ -4,6 +4,7 @@ downloads the receipt (領収書); a case worker sees the case paid and follows 
 signed webhooks reach our receiver over HTTP. axe-core runs on every page visited, in Japanese and English."""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,7 +40,7 @@ def fill_certificate_request(page):
 
 
 def test_resident_pays_a_certificate_fee_after_a_decline_and_the_case_worker_sees_it_paid(
-        page, site, browser, axe, demo_data, browser_sign_in_resident, browser_sign_in_staff):
+        page, site, open_page, axe, demo_data, browser_sign_in_resident, browser_sign_in_staff):
     from smartkoto.applications.models import Application
     from smartkoto.identity.demo import DEMO_PASSWORD
     from smartkoto.identity.models import User
@@ -47,19 +48,20 @@ def test_resident_pays_a_certificate_fee_after_a_decline_and_the_case_worker_see
 
     browser_sign_in_resident(page, site, 0)
     page.goto(site + "/procedures/juminhyo/")
-    assert "300円" in page.get_by_test_id("fee").inner_text()
-    assert "カードでオンライン納付" in page.get_by_test_id("fee-timing").inner_text()
+    expect(page.get_by_test_id("fee")).to_contain_text("300円", use_inner_text=True)
+    expect(page.get_by_test_id("fee-timing")).to_contain_text("カードでオンライン納付", use_inner_text=True)
     axe(page, "procedure page")
     page.get_by_test_id("start-link").click()
-    assert page.get_by_test_id("fee-timing").is_visible()
+    page.wait_for_url("**/applications/start/juminhyo/")  # the procedure page shows fee-timing too
+    expect(page.get_by_test_id("fee-timing")).to_be_visible()
     axe(page, "start page")
     page.get_by_test_id("start").click()
     fill_certificate_request(page)
     axe(page, "certificate step")
     page.get_by_test_id("continue").click()
     page.wait_for_url("**/check/")
-    assert page.get_by_test_id("fee").inner_text() == "600円"
-    assert "申請を送った直後にカードでオンライン納付" in page.get_by_test_id("fee-timing").inner_text()
+    expect(page.get_by_test_id("fee")).to_have_text("600円", use_inner_text=True)
+    expect(page.get_by_test_id("fee-timing")).to_contain_text("申請を送った直後にカードでオンライン納付", use_inner_text=True)
     axe(page, "check your answers")
     page.get_by_test_id("to-declaration").click()
     page.check("#id_agree")
@@ -68,25 +70,25 @@ def test_resident_pays_a_certificate_fee_after_a_decline_and_the_case_worker_see
     reference = page.get_by_test_id("reference").inner_text()
     application = Application.objects.get(reference=reference)
     assert application.status == "awaiting_payment" and application.fee_amount == 600
-    assert page.get_by_test_id("payment-needed").is_visible()
-    assert page.get_by_test_id("payment-amount").inner_text() == "600円"
+    expect(page.get_by_test_id("payment-needed")).to_be_visible()
+    expect(page.get_by_test_id("payment-amount")).to_have_text("600円", use_inner_text=True)
     axe(page, "confirmation: payment needed")
 
     # declined
     page.get_by_test_id("pay").click()
     page.wait_for_url("**/payments/sim/pay/**")
-    assert "600" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("600", use_inner_text=True)
     axe(page, "simulated provider")
     fill_card(page, "4000 0000 0000 0002")
     page.wait_for_url("**/payments/p/*/")
-    assert page.get_by_test_id("payment-status").inner_text() == "未払い（承認されなかったか失敗）"
+    expect(page.get_by_test_id("payment-status")).to_have_text("未払い（承認されなかったか失敗）", use_inner_text=True)
     axe(page, "payment declined")
     page.goto(site + f"/applications/{application.public_id}/")
-    assert page.get_by_test_id("status").inner_text() == "納付待ち"
-    assert page.get_by_test_id("payment-declined").is_visible()
+    expect(page.get_by_test_id("status")).to_have_text("納付待ち", use_inner_text=True)
+    expect(page.get_by_test_id("payment-declined")).to_be_visible()
     axe(page, "application after a decline")
     page.goto(site + "/applications/")
-    assert page.get_by_test_id("payment-needed-list").is_visible()
+    expect(page.get_by_test_id("payment-needed-list")).to_be_visible()
     axe(page, "my applications: payment needed")
 
     # resumed from "my applications", paid with the success card
@@ -94,13 +96,13 @@ def test_resident_pays_a_certificate_fee_after_a_decline_and_the_case_worker_see
     page.wait_for_url("**/payments/sim/pay/**")
     fill_card(page, "4242 4242 4242 4242")
     page.wait_for_url("**/payments/p/*/")
-    assert page.get_by_test_id("payment-status").inner_text() == "支払い済み"
+    expect(page.get_by_test_id("payment-status")).to_have_text("支払い済み", use_inner_text=True)
     axe(page, "payment paid")
     page.get_by_test_id("return-link").click()
     page.wait_for_url(f"**/applications/{application.public_id}/")
-    assert page.get_by_test_id("status").inner_text() == "受付済み"
-    assert page.get_by_test_id("payment-paid").is_visible()
-    assert "納付を確認しました：600円" in page.get_by_test_id("timeline").inner_text()
+    expect(page.get_by_test_id("status")).to_have_text("受付済み", use_inner_text=True)
+    expect(page.get_by_test_id("payment-paid")).to_be_visible()
+    expect(page.get_by_test_id("timeline")).to_contain_text("納付を確認しました：600円", use_inner_text=True)
     axe(page, "application paid and received")
     with page.expect_download() as download:
         page.get_by_test_id("payment-receipt").click()
@@ -121,7 +123,8 @@ def test_resident_pays_a_certificate_fee_after_a_decline_and_the_case_worker_see
         page.goto(site + path)
         axe(page, path)
     page.goto(site + f"/en/applications/{application.public_id}/")
-    assert page.get_by_test_id("payment-paid").inner_text() == "Paid" and page.get_by_test_id("status").inner_text() == "received"
+    expect(page.get_by_test_id("payment-paid")).to_have_text("Paid", use_inner_text=True)
+    expect(page.get_by_test_id("status")).to_have_text("received", use_inner_text=True)
     # an English draft up to its check page (shows the fee and when it is paid), then left unsent
     page.goto(site + "/en/applications/start/juminhyo/")
     page.get_by_test_id("start").click()
@@ -134,27 +137,25 @@ def test_resident_pays_a_certificate_fee_after_a_decline_and_the_case_worker_see
     axe(page, "simulated provider (English)")
 
     # the case worker
-    staff_context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
-    staff = staff_context.new_page()
-    staff.set_default_timeout(15000)
+    staff = open_page(1280, 900)
     browser_sign_in_staff(staff, site, User.objects.get(username="kumin-case"), password=DEMO_PASSWORD)
     for prefix in ("", "/en"):
         staff.goto(site + prefix + "/staff/cases/")
         axe(staff, prefix + " inbox")
         staff.goto(site + prefix + f"/staff/cases/{reference}/")
-        assert staff.get_by_test_id("case-paid").is_visible()
+        expect(staff.get_by_test_id("case-paid")).to_be_visible()
         axe(staff, prefix + " case page, paid")
         staff.get_by_test_id("case-payments").get_by_role("link").first.click()
         staff.wait_for_url(f"**/staff/payments/{payment.pk}/")
         assert staff.get_by_test_id("staff-payment-status").inner_text() in ("支払い済み", "Paid")
-        assert staff.get_by_test_id("reference-links").get_by_role("link").count() == 1
+        expect(staff.get_by_test_id("reference-links").get_by_role("link")).to_have_count(1)
         axe(staff, prefix + " payment detail")
     staff.goto(site + f"/staff/cases/{reference}/")
-    assert "受付" in staff.get_by_test_id("case-status").inner_text()
-    staff_context.close()
+    expect(staff.get_by_test_id("case-status")).to_contain_text("受付", use_inner_text=True)
+    staff.context.close()
 
 
-def test_inbox_marks_a_case_waiting_for_payment(page, site, axe, demo_data, browser_sign_in_resident, browser_sign_in_staff, browser):
+def test_inbox_marks_a_case_waiting_for_payment(page, site, axe, demo_data, browser_sign_in_resident, browser_sign_in_staff, open_page):
     from smartkoto.identity.demo import DEMO_PASSWORD
     from smartkoto.identity.models import User
 
@@ -170,18 +171,16 @@ def test_inbox_marks_a_case_waiting_for_payment(page, site, axe, demo_data, brow
     page.wait_for_url("**/sent/")
     reference = page.get_by_test_id("reference").inner_text()
     page.goto(site + "/en/applications/")
-    assert page.get_by_test_id("payment-needed-list").is_visible()
+    expect(page.get_by_test_id("payment-needed-list")).to_be_visible()
     axe(page, "my applications: payment needed (English)")
-    staff_context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
-    staff = staff_context.new_page()
-    staff.set_default_timeout(15000)
+    staff = open_page(1280, 900)
     browser_sign_in_staff(staff, site, User.objects.get(username="kumin-case"), password=DEMO_PASSWORD)
     for prefix in ("", "/en"):
         staff.goto(site + prefix + "/staff/cases/")
         row = staff.locator("tr", has=staff.get_by_role("link", name=reference))
-        assert row.get_by_test_id("awaiting-payment").is_visible()
+        expect(row.get_by_test_id("awaiting-payment")).to_be_visible()
         axe(staff, prefix + " inbox with a case waiting for payment")
         staff.goto(site + prefix + f"/staff/cases/{reference}/")
-        assert staff.get_by_test_id("case-awaiting-payment").is_visible()
+        expect(staff.get_by_test_id("case-awaiting-payment")).to_be_visible()
         axe(staff, prefix + " case waiting for payment")
-    staff_context.close()
+    staff.context.close()

@@ -1,7 +1,10 @@
 """A resident pays a ward fee by payment slip on the simulated provider, in a real browser, with axe-core
 on every page (Japanese and English): a declined card, a successful retry, the receipt; 3-D Secure in English."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,28 +28,28 @@ def test_resident_pays_a_slip_after_a_declined_card_and_downloads_the_receipt(pa
     page.goto(site + "/payments/slip/")
     axe(page, "slip lookup")
     page.click("main button[type=submit]")
-    assert page.title().startswith("エラー:")
+    expect(page).to_have_title(re.compile("^エラー:"))
     axe(page, "slip lookup with errors")
     page.fill("#id_number", SLIP[0])
     page.fill("#id_check_code", SLIP[1])
     page.click("main button[type=submit]")
     page.wait_for_url(f"**/payments/slip/{SLIP[0]}/")
-    assert page.get_by_test_id("slip-amount").inner_text() == "600円"
+    expect(page.get_by_test_id("slip-amount")).to_have_text("600円", use_inner_text=True)
     axe(page, "slip")
     page.get_by_test_id("pay").click()
     page.wait_for_url("**/payments/sim/pay/**")
     axe(page, "simulated provider")
     fill_card(page, "4000 0000 0000 0002")
     page.wait_for_url("**/payments/p/*/")
-    assert page.get_by_test_id("payment-status").inner_text() == "未払い（承認されなかったか失敗）"
+    expect(page.get_by_test_id("payment-status")).to_have_text("未払い（承認されなかったか失敗）", use_inner_text=True)
     axe(page, "declined")
     page.get_by_test_id("retry").click()
     page.wait_for_url("**/payments/sim/pay/**")
     axe(page, "provider after a decline")
     fill_card(page, "4242 4242 4242 4242")
     page.wait_for_url("**/payments/p/*/")
-    assert page.get_by_test_id("payment-status").inner_text() == "支払い済み"
-    assert page.get_by_test_id("paid-amount").inner_text() == "600円"
+    expect(page.get_by_test_id("payment-status")).to_have_text("支払い済み", use_inner_text=True)
+    expect(page.get_by_test_id("paid-amount")).to_have_text("600円", use_inner_text=True)
     axe(page, "paid")
     with page.expect_download() as download:
         page.get_by_test_id("receipt-link").click()
@@ -61,9 +64,9 @@ def test_resident_pays_a_slip_after_a_declined_card_and_downloads_the_receipt(pa
     assert SimWebhook.objects.filter(intent_id=payment.provider_ref, delivered_at__isnull=False).count() == 2
     page.goto(site + "/payments/")
     axe(page, "my payments")
-    assert "領収書（PDF）" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("領収書（PDF）", use_inner_text=True)
     page.goto(site + f"/payments/slip/{SLIP[0]}/")
-    assert "支払い済み" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("支払い済み", use_inner_text=True)
 
 
 def test_english_resident_resumes_an_unfinished_payment_and_passes_3d_secure(page, site, axe, browser_sign_in_resident):
@@ -78,7 +81,7 @@ def test_english_resident_resumes_an_unfinished_payment_and_passes_3d_secure(pag
     page.fill("#id_check_code", SLIP_2[1])
     page.click("main button[type=submit]")
     page.wait_for_url(f"**/en/payments/slip/{SLIP_2[0]}/")
-    assert page.get_by_test_id("slip-amount").inner_text() == "¥2,400"
+    expect(page.get_by_test_id("slip-amount")).to_have_text("¥2,400", use_inner_text=True)
     axe(page, "slip (en)")
     page.get_by_test_id("pay").click()
     page.wait_for_url("**/payments/sim/pay/**")
@@ -92,6 +95,6 @@ def test_english_resident_resumes_an_unfinished_payment_and_passes_3d_secure(pag
     axe(page, "3-D Secure (en)")
     page.click("button[value=pass]")
     page.wait_for_url("**/en/payments/p/*/")
-    assert page.get_by_test_id("payment-status").inner_text() == "Paid"
+    expect(page.get_by_test_id("payment-status")).to_have_text("Paid", use_inner_text=True)
     axe(page, "paid (en)")
     assert Payment.objects.get(reference=SLIP_2[0]).status == "succeeded"

@@ -1,7 +1,10 @@
 """Staff refund part of a payment and a second staff member approves it (four eyes), in a real browser,
 with axe-core on every page; then the accounting office's ledger and reconciliation."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 from smartkoto.core.actor import Actor  # noqa: E402
 
 SYSTEM = Actor.system("tests")
@@ -27,7 +30,7 @@ def paid_slip_payment():
     return payment
 
 
-def test_staff_refund_part_of_a_payment_with_a_second_approver(browser, page, site, axe, browser_sign_in_staff):
+def test_staff_refund_part_of_a_payment_with_a_second_approver(open_page, page, site, axe, browser_sign_in_staff):
     from smartkoto import demo
     from smartkoto.identity.models import User
     from smartkoto.payments.models import LedgerEntry, Refund
@@ -39,9 +42,10 @@ def test_staff_refund_part_of_a_payment_with_a_second_approver(browser, page, si
     page.goto(site + "/staff/payments/")
     axe(page, "staff payments")
     page.click(f"a[href='/staff/payments/{payment.pk}/']")
+    page.wait_for_url(f"**/staff/payments/{payment.pk}/")
     axe(page, "staff payment detail")
     page.click("form[action$='/refund/'] button[type=submit]")
-    assert page.title().startswith("エラー:")
+    expect(page).to_have_title(re.compile("^エラー:"))
     axe(page, "refund form with errors")
     page.fill("#id_amount_yen", "300")
     page.fill("#id_reason", "2通のうち1通を取り下げたため")
@@ -51,9 +55,9 @@ def test_staff_refund_part_of_a_payment_with_a_second_approver(browser, page, si
     assert refund.state == "requested"
     page.goto(site + "/staff/payments/refunds/")
     axe(page, "refunds as the requester")
-    assert page.locator(f"[data-testid=refund-{refund.pk}] button[value=approve]").count() == 0
+    expect(page.locator(f"[data-testid=refund-{refund.pk}] button[value=approve]")).to_have_count(0)
 
-    second = browser.new_context(locale="ja-JP", viewport=PHONE).new_page()
+    second = open_page(**PHONE)
     try:
         approver = User.objects.get(username="kumin-manager")
         browser_sign_in_staff(second, site, approver, password="koto-demo-2026")
@@ -61,11 +65,11 @@ def test_staff_refund_part_of_a_payment_with_a_second_approver(browser, page, si
         axe(second, "refunds as the approver")
         second.fill(f"#note-{refund.pk}", "申請内容を確認")
         second.click(f"[data-testid=refund-{refund.pk}] button[value=approve]")
-        second.wait_for_url("**/staff/payments/refunds/")
+        expect(second.locator(f"[data-testid=refund-{refund.pk}] button[value=approve]")).to_have_count(0)  # same URL: wait for the reload
         axe(second, "refund approved")
         second.goto(site + f"/en/staff/payments/{payment.pk}/")
-        assert second.get_by_test_id("staff-payment-status").inner_text() == "Paid, partly refunded"
-        assert second.get_by_test_id("refunded").inner_text() == "¥300"
+        expect(second.get_by_test_id("staff-payment-status")).to_have_text("Paid, partly refunded", use_inner_text=True)
+        expect(second.get_by_test_id("refunded")).to_have_text("¥300", use_inner_text=True)
         axe(second, "payment detail (en)")
     finally:
         second.context.close()
@@ -74,14 +78,14 @@ def test_staff_refund_part_of_a_payment_with_a_second_approver(browser, page, si
     assert sorted(LedgerEntry.objects.filter(payment=payment).values_list("amount_yen", flat=True)) == [-300, 600]
 
     page.goto(site + "/staff/payments/ledger/")
-    assert page.get_by_test_id("ledger-net").inner_text() == "300円"
+    expect(page.get_by_test_id("ledger-net")).to_have_text("300円", use_inner_text=True)
     axe(page, "ledger")
     page.goto(site + "/staff/payments/reconciliation/")
     axe(page, "reconciliation")
     page.get_by_role("button", name="今日の分を消込").click()
     page.wait_for_url("**/staff/payments/reconciliation/*/")
-    assert page.get_by_test_id("count-matched").inner_text() == "2"
-    assert page.get_by_test_id("count-amount_mismatch").inner_text() == "0"
+    expect(page.get_by_test_id("count-matched")).to_have_text("2", use_inner_text=True)
+    expect(page.get_by_test_id("count-amount_mismatch")).to_have_text("0", use_inner_text=True)
     axe(page, "reconciliation result")
     page.goto(site + "/staff/payments/slips/")
     axe(page, "payment slips")
@@ -89,6 +93,6 @@ def test_staff_refund_part_of_a_payment_with_a_second_approver(browser, page, si
     page.fill("#id_quantity", "2")
     page.click("main form button[type=submit]")
     page.wait_for_url("**/staff/payments/slips/")
-    assert "3,200円" in page.inner_text("main")
+    expect(page.locator("main")).to_contain_text("3,200円", use_inner_text=True)
     page.goto(site + "/en/staff/payments/ledger/")
     axe(page, "ledger (en)")

@@ -2,6 +2,7 @@
 and a resident completes it. axe-core on every page, in Japanese and English."""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,14 +32,12 @@ def add_field(staff, site, axe, step, name, kind, ja, en, show_if=None, value=No
     staff.wait_for_url("**/staff/procedures/bench-permit/form/")
 
 
-def test_staff_builds_publishes_and_resident_completes_a_new_procedure(page, site, browser, axe, demo_data, browser_sign_in_resident, browser_sign_in_staff):
+def test_staff_builds_publishes_and_resident_completes_a_new_procedure(page, site, open_page, axe, demo_data, browser_sign_in_resident, browser_sign_in_staff):
     from smartkoto.applications.models import Application
     from smartkoto.identity.demo import DEMO_PASSWORD
     from smartkoto.identity.models import User
 
-    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
-    staff = context.new_page()
-    staff.set_default_timeout(15000)
+    staff = open_page(1280, 900)
     browser_sign_in_staff(staff, site, User.objects.get(username="kumin-case"), password=DEMO_PASSWORD)
     staff.goto(site + "/staff/procedures/")
     axe(staff, "procedure list")
@@ -62,26 +61,29 @@ def test_staff_builds_publishes_and_resident_completes_a_new_procedure(page, sit
     staff.fill("#id_step-title_ja", "設置場所")
     staff.fill("#id_step-title_en", "Place")
     staff.locator("button[value=add_step]").click()
+    expect(staff.locator("#step-place")).to_have_count(1)  # the builder reloaded with the step: its form is empty again
     staff.fill("#id_step-step_id", "helpers")
     staff.fill("#id_step-title_ja", "管理を手伝う人")
     staff.fill("#id_step-title_en", "People who help")
     staff.check("#id_step-repeatable")
     staff.fill("#id_step-repeat_max", "3")
     staff.locator("button[value=add_step]").click()
+    expect(staff.locator("#step-helpers")).to_have_count(1)
     add_field(staff, site, axe, "place", "near_road", "yesno", "道路に面していますか", "Is it next to a road?", check=True)
     add_field(staff, site, axe, "place", "road_name", "text", "道路の名前", "Name of the road", show_if="near_road", value="yes")
     add_field(staff, site, axe, "helpers", "helper_name", "text", "氏名", "Name")
     staff.fill("#id_decl-declaration_ja", "ベンチを適切に管理します。")
     staff.fill("#id_decl-declaration_en", "I will look after the bench.")
-    staff.locator("button[value=declaration]").click()
+    with staff.expect_response(lambda response: response.request.method == "POST"):  # saved before we move on
+        staff.locator("button[value=declaration]").click()
     staff.goto(site + "/staff/procedures/bench-permit/preview/")
     axe(staff, "preview")
     staff.goto(site + "/en/staff/procedures/bench-permit/form/")
     axe(staff, "builder (English)")
     staff.goto(site + "/staff/procedures/bench-permit/form/")
     staff.get_by_test_id("publish").click()
-    assert staff.get_by_test_id("live-version").inner_text() == "1"
-    context.close()
+    expect(staff.get_by_test_id("live-version")).to_have_text("1", use_inner_text=True)
+    staff.context.close()
 
     page.goto(site + "/procedures/?q=ベンチ")
     page.get_by_role("link", name="区民ベンチ設置の申請").click()
@@ -93,27 +95,30 @@ def test_staff_builds_publishes_and_resident_completes_a_new_procedure(page, sit
     page.wait_for_url("**/applications/start/bench-permit/")
     page.get_by_test_id("start").click()
     page.wait_for_url("**/step/place/")
-    assert not page.locator("#id_road_name").is_visible()  # hidden until "yes"
+    expect(page.locator("#id_road_name")).to_be_hidden()  # hidden until "yes"
     page.check("#id_near_road_0")
-    assert page.locator("#id_road_name").is_visible()
+    expect(page.locator("#id_road_name")).to_be_visible()
     axe(page, "conditional question shown")
     page.get_by_test_id("continue").click()
-    assert page.locator("#id_road_name[aria-invalid=true]").is_visible()  # required once shown
+    expect(page.locator("#id_road_name[aria-invalid=true]")).to_be_visible()  # required once shown
     page.fill("#id_road_name", "四ツ目通り")
     page.get_by_test_id("continue").click()
     page.wait_for_url("**/step/helpers/")
     page.fill("#id_r0-helper_name", "深川 太郎")
     page.get_by_test_id("add-row").click()
-    assert page.locator("#id_r0-helper_name").input_value() == "深川 太郎"
+    expect(page.locator("#id_r1-helper_name")).to_be_visible()
+    expect(page.locator("#id_r0-helper_name")).to_have_value("深川 太郎")
     page.fill("#id_r1-helper_name", "深川 花子")
     axe(page, "repeatable group with two rows")
     page.get_by_test_id("continue").click()
     page.wait_for_url("**/check/")
-    assert "四ツ目通り" in page.locator("main").inner_text() and "深川 花子" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("四ツ目通り", use_inner_text=True)
+    expect(page.locator("main")).to_contain_text("深川 花子", use_inner_text=True)
     axe(page, "check answers")
     page.get_by_test_id("to-declaration").click()
     page.check("#id_agree")
     page.get_by_test_id("submit").click()
+    page.wait_for_url("**/sent/")
     reference = page.get_by_test_id("reference").inner_text()
     application = Application.objects.get(reference=reference)
     assert application.answers["helpers"] == [{"helper_name": "深川 太郎"}, {"helper_name": "深川 花子"}]
