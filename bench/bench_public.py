@@ -1,7 +1,7 @@
 """The issue-12 table: public pages and APIs as ratios of the floor app, on SQLite and PostgreSQL.
 
     python3 dev.py bench public [--db sqlite|postgres|both] [--seconds 5] [--connections 32]
-                                [--workers N] [--threads 8] [--rss-requests 10000]
+                                [--workers N] [--threads 8] [--rss-requests 10000] [--rss-seconds 300]
                                 [--src /path/to/other/checkout/src --label before] [--no-write] [--quick]
 
 For each database: a fresh data folder (PostgreSQL: a fresh database, dropped afterwards) with the Koto demo
@@ -130,6 +130,7 @@ def measure_database(db, args, src, has_workers):
         floor = run_load(floor_server.url("/"), seconds=args.seconds, connections=args.connections)
         floor_server.stop()
         servers.remove(floor_server)
+        log(f"  floor {floor.per_second:.1f} req/s")
 
         log(f"[{db}] smartkoto serve ...")
         port = free_port()
@@ -152,7 +153,8 @@ def measure_database(db, args, src, has_workers):
 
         log(f"[{db}] {args.rss_requests} mixed requests for the memory figure ...")
         mixed_paths = [prepared["paths"][label] for label in prepared["rows"] if label != prepared["signed_in"]]
-        mixed = run_mixed(server.url(), mixed_paths, args.rss_requests, connections=args.connections)
+        mixed = run_mixed(server.url(), mixed_paths, args.rss_requests, connections=args.connections,
+                          max_seconds=args.rss_seconds)
         rss = max(filter(None, (rss_mb(pid) for pid in server.web_pids())), default=None)
         return {"db": db, "floor": floor.per_second, "tool": floor.tool, "rows": rows, "rss_mb": rss,
                 "web_processes": len(server.web_pids()), "mixed_requests": mixed.requests, "mixed_errors": mixed.errors}
@@ -184,7 +186,8 @@ def table(result, args, server_text):
         lines.append(f"| {row['label']}{status} | {row['per_second']:,.1f}{errors} | {row['ratio']:.3f}{mark} | "
                      f"≥ {goal:g} | {_queries(row['queries'])} |")
     rss = f"{result['rss_mb']:.0f} MB" if result["rss_mb"] else "n/a"
-    lines += ["", f"Web worker RSS after {result['mixed_requests']:,} mixed requests: **{rss}** (largest of "
+    short = f" (the {args.rss_seconds:g} s cap was reached before {args.rss_requests:,})" if result["mixed_requests"] < args.rss_requests else ""
+    lines += ["", f"Web worker RSS after {result['mixed_requests']:,} mixed requests{short}: **{rss}** (largest of "
               f"{result['web_processes']} web process{'es' if result['web_processes'] > 1 else ''}; goal ≤ 200 MB)."]
     return "\n".join(lines)
 
@@ -217,6 +220,7 @@ def main():
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--rss-requests", type=int, default=10_000)
+    parser.add_argument("--rss-seconds", type=float, default=300, help="time cap for the mixed requests")
     parser.add_argument("--src", default=str(ROOT / "src"), help="the code to measure (a checkout's src folder)")
     parser.add_argument("--label", help="section of docs/performance.md to write (default: after, or before with --src)")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/performance.md alone")

@@ -87,8 +87,9 @@ def run_load(url, seconds=5.0, connections=32, threads=2, headers=None):
                         connections, headers or {}, seconds=seconds)
 
 
-def run_mixed(base_url, paths, total, connections=32, threads=2, headers=None):
-    """At least `total` requests cycling through `paths`, as fast as the server answers."""
+def run_mixed(base_url, paths, total, connections=32, threads=2, headers=None, max_seconds=300):
+    """At least `total` requests cycling through `paths`, as fast as the server answers, but for no longer
+    than about `max_seconds` (the count reached is returned)."""
     _local(base_url)
     if ensure_wrk():
         quoted = ", ".join('"' + path.replace("\\", "\\\\").replace('"', '\\"') + '"' for path in paths)
@@ -97,7 +98,8 @@ def run_mixed(base_url, paths, total, connections=32, threads=2, headers=None):
         done = errors = 0
         started = time.monotonic()
         try:
-            while done < total:  # wrk runs for a duration, not a count: run it in short rounds until enough
+            # wrk runs for a duration, not a count: run it in short rounds until enough
+            while done < total and time.monotonic() - started < max_seconds:
                 result = _wrk(base_url.rstrip("/") + "/", 3, connections, threads, headers, script=script.name)
                 done, errors = done + result.requests, errors + result.errors
         finally:
