@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -233,6 +234,8 @@ def main():
     has_workers = (src / "smartkoto" / "core" / "webserver.py").exists()
     server_text = (f"gunicorn, {args.workers} workers × {args.threads} threads" if has_workers
                    else f"waitress, 1 process × {args.threads} threads")
+    # stopped with SIGTERM: still stop the servers and drop the PostgreSQL database (the `finally` blocks)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     ensure_wrk()
     started = time.monotonic()
     sections = []
