@@ -4,7 +4,7 @@
     python3 dev.py run        start the platform with Koto demo data (embedded default, no servers)
     python3 dev.py test       run the whole test suite (extra arguments go to pytest; SMARTKOTO_TEST_WORKERS=2: two xdist workers)
     python3 dev.py messages   extract and compile translations (needs GNU gettext)
-    python3 dev.py bench      run the benchmarks in bench/
+    python3 dev.py bench      run the benchmarks in bench/ (`bench public`: the public-pages table, docs/performance.md)
     python3 dev.py smartkoto ARGS   any `smartkoto` command inside the environment
 """
 

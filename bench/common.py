@@ -34,12 +34,13 @@ def free_port():
 class Server:
     """`smartkoto demo` then `smartkoto serve` in a subprocess with its own data folder (or DATABASE_URL)."""
 
-    def __init__(self, threads=8, env=None, demo=True):
+    def __init__(self, threads=8, env=None, demo=True, workers=None):
         self.port = free_port()
         self.data_dir = tempfile.mkdtemp(prefix="smartkoto-bench-")
         self.env = {**os.environ, "SMARTKOTO_DATA_DIR": self.data_dir, "SMARTKOTO_BASE_URL": f"http://127.0.0.1:{self.port}",
                     "SMARTKOTO_LOG_LEVEL": "WARNING", **(env or {})}
         self.threads = threads
+        self.workers = workers
         self.demo = demo
         self.process = None
 
@@ -55,7 +56,8 @@ class Server:
         else:
             self.manage("manage", "migrate", "--verbosity", "0")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "smartkoto.cli", "serve", "--port", str(self.port), "--threads", str(self.threads)],
+            [sys.executable, "-m", "smartkoto.cli", "serve", "--port", str(self.port), "--threads", str(self.threads),
+             *(["--workers", str(self.workers)] if self.workers else [])],
             env=self.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         deadline = time.time() + 60
@@ -68,7 +70,7 @@ class Server:
         raise RuntimeError("server did not start")
 
     def __exit__(self, *exc):
-        self.process.terminate()
+        self.process.terminate()  # gunicorn: SIGTERM stops the workers too
         try:
             self.process.wait(10)
         except subprocess.TimeoutExpired:

@@ -2,7 +2,8 @@
 
     smartkoto run [--port 8000]   migrate, load the Koto demo data once, start web server and two workers
                                   (queues "default" and "bulk")
-    smartkoto serve               web server only (at scale: many of these behind a load balancer)
+    smartkoto serve [--workers N] web server only (at scale: many of these behind a load balancer); gunicorn
+                                  with N processes (default: one per CPU core) of --threads threads each
     smartkoto worker [--queue Q]  background worker for one queue: default (payments, mail, scheduled
                                   work; the default) or bulk (long open-data loads); "*" for all
     smartkoto demo [--force]      load the demo data
@@ -78,7 +79,8 @@ def cmd_run(args):
         print(f"Smart KOTO is already running on {settings.DATA_DIR} (smartkoto run, pid {running.pid}). "
               "Stop it first (Ctrl+C or kill " + str(running.pid) + ").", file=sys.stderr)
         sys.exit(1)
-    run_entry = processes.describe(os.getpid())
+    run_pid = os.getpid()
+    run_entry = processes.describe(run_pid)
     processes.write(settings.DATA_DIR, run_entry, [])
     # SIGTERM (docker stop, systemd, kill) must also stop the workers: turn it into a normal exit so the
     # `finally` below runs instead of leaving the workers behind. SIGINT (Ctrl+C) raises KeyboardInterrupt.
@@ -94,19 +96,24 @@ def cmd_run(args):
             workers.append((queue, subprocess.Popen([sys.executable, "-m", "smartkoto.cli", "worker", "--queue", queue], env=env)))
         processes.write(settings.DATA_DIR, run_entry, [processes.describe(p.pid, queue=q) for q, p in workers])
         _print_welcome(settings, args.port)
-        _serve(args.host, args.port, args.threads)
+        _serve(args)
     except KeyboardInterrupt:
         pass
     finally:
-        for _queue, process in workers:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for _queue, process in workers:
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        processes.remove(settings.DATA_DIR, os.getpid())
+        if os.getpid() == run_pid:  # not in a web worker forked from this process: those exit on their own
+            _stop_workers(workers)
+            processes.remove(settings.DATA_DIR, run_pid)
+
+
+def _stop_workers(workers):
+    for _queue, process in workers:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for _queue, process in workers:
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def _print_welcome(settings, port):
@@ -132,18 +139,24 @@ def _print_welcome(settings, port):
     print("\n".join(lines), flush=True)
 
 
-def _serve(host, port, threads):
-    from waitress import serve
+def _serve(args):
+    from django.conf import settings
 
-    from smartkoto.conf.wsgi import application
+    from smartkoto.core import webserver
 
-    serve(application, host=host, port=port, threads=threads, ident="smartkoto", clear_untrusted_proxy_headers=True)
+    def load_application():
+        from smartkoto.conf.wsgi import application
+
+        return application
+
+    webserver.serve(load_application, args.host, args.port, workers=args.workers, threads=args.threads,
+                    trusted_proxies=settings.TRUSTED_PROXIES, log_level=settings.LOGGING["root"]["level"])
 
 
 def cmd_serve(args):
     _setup()
     refuse_misconfiguration()
-    _serve(args.host, args.port, args.threads)
+    _serve(args)
 
 
 def cmd_worker(args):
@@ -238,7 +251,10 @@ def main(argv=None):
         p = sub.add_parser(name)
         p.add_argument("--host", default=os.environ.get("SMARTKOTO_HOST", "127.0.0.1"))
         p.add_argument("--port", type=int, default=int(os.environ.get("SMARTKOTO_PORT", 8000)))
-        p.add_argument("--threads", type=int, default=int(os.environ.get("SMARTKOTO_THREADS", 8)))
+        p.add_argument("--workers", type=int, default=int(os.environ.get("SMARTKOTO_WORKERS", 0)) or None,
+                       help="web server processes (default: one per CPU core; 1 on Windows, where waitress serves)")
+        p.add_argument("--threads", type=int, default=int(os.environ.get("SMARTKOTO_THREADS", 8)),
+                       help="threads per web server process")
     p = sub.add_parser("worker")
     p.add_argument("--queue", default="default",
                    help="queue to work: default (payments, mail, scheduled work), bulk (long open-data loads), "

@@ -111,6 +111,19 @@ def _workers_of(data_dir):
     return sorted(found, key=lambda item: item[1])
 
 
+def task_workers(run_pid):
+    """The `smartkoto worker` children of a `run` (its other children are the web server's forked workers)."""
+    found = []
+    for pid in children(run_pid):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                if "worker" in handle.read().decode(errors="replace").split("\0"):
+                    found.append(pid)
+        except OSError:
+            continue
+    return found
+
+
 def _start(tmp_path, port):
     return subprocess.Popen([sys.executable, "-m", "smartkoto.cli", "run", "--port", str(port)], env=_env(tmp_path),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -136,12 +149,18 @@ def test_run_killed_with_sigkill_restarts_without_a_second_set_of_workers(tmp_pa
         _wait_until_serving(first, port)
         before = _workers_of(tmp_path)
         assert [queue for _pid, queue in before] == ["bulk", "default"]  # one worker per queue
-        assert sorted(pid for pid, _q in before) == sorted(children(first.pid))
+        assert sorted(pid for pid, _q in before) == sorted(task_workers(first.pid))
         recorded = processes.read(tmp_path)
         assert recorded["run"]["pid"] == first.pid and {w["pid"] for w in recorded["workers"]} == {p for p, _q in before}
 
+        web_workers = sorted(set(children(first.pid)) - set(task_workers(first.pid)))
+        assert web_workers  # the web server's pre-forked processes
         first.send_signal(signal.SIGKILL)  # no `finally`, no signal handler: the workers are orphaned
         first.wait(10)
+        deadline = time.time() + 10
+        while any(alive(pid) for pid in web_workers):  # the kernel stops these with their master
+            assert time.time() < deadline, "a web worker outlived its killed smartkoto run"
+            time.sleep(0.1)
 
         second = _start(tmp_path, port := free_port())
         runs.append(second)
@@ -149,7 +168,7 @@ def test_run_killed_with_sigkill_restarts_without_a_second_set_of_workers(tmp_pa
         after = _workers_of(tmp_path)
         assert [queue for _pid, queue in after] == ["bulk", "default"], after  # still exactly one per queue
         assert not {pid for pid, _q in before} & {pid for pid, _q in after}  # the orphans are gone
-        assert sorted(pid for pid, _q in after) == sorted(children(second.pid))
+        assert sorted(pid for pid, _q in after) == sorted(task_workers(second.pid))
 
         # a third `run` on the same data folder while the second is alive refuses and disturbs nothing
         third = subprocess.run([sys.executable, "-m", "smartkoto.cli", "run", "--port", str(free_port())],
