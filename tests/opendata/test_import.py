@@ -92,7 +92,7 @@ def test_shift_jis_and_bom_files_store_the_same_rows(make_dataset):
         _ds, resource = make_dataset(name=f"enc-{len(stored)}")
         version = services.upload(resource, "f.csv", data, actor=SYSTEM, run_now=True)
         stored.append(list(DatastoreRow.objects.filter(version=version).order_by("row_number").values_list("data", "search_text")))
-    assert stored[0] == stored[1] == [({"名称": "江東区役所", "人数": 1}, "江東区役所1"), ({"名称": "カメイド図書館", "人数": 20}, "かめいど図書館20")]
+    assert stored[0] == stored[1] == [({"名称": "江東区役所", "人数": 1}, "江東区役所1"), ({"名称": "ｶﾒｲﾄﾞ図書館", "人数": 20}, "かめいど図書館20")]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -351,26 +351,22 @@ def validate(data, fmt="CSV", schema_id="", max_rows=None, on_row=None, infer_ty
     ids = {}
     width = len(header)
     guesser = TypeGuesser(header, schema_id) if infer_types else None
-    on_chunk = guesser.observe if guesser else None
     for lines, rows, _texts in chunks:
         fits = not max_rows or report.rows + len(rows) <= max_rows
         new_ids = {}
         if fits and set(map(len, rows)) == {width} and all(check.clean(rows, lines, ids, new_ids) for check in checks):
             ids.update(new_ids)
             report.rows += len(rows)  # the common case: a whole chunk without a problem, checked column by column
-            good = rows
+            good_lines, good, stop = lines, rows, False
         else:
-            good, stop = _validate_rows(report, lines, rows, width, checks, ids, max_rows)
-            if stop:
-                if on_chunk and good:
-                    on_chunk(good)
-                break
-        if on_chunk and good:
-            on_chunk(good)
+            good_lines, good, stop = _validate_rows(report, lines, rows, width, checks, ids, max_rows)
+        if guesser and good:
+            guesser.observe(good)
         if on_row:
-            for line, cells in zip(lines, rows):
-                if len(cells) == width:
-                    on_row(line, cells)
+            for line, cells in zip(good_lines, good):
+                on_row(line, cells)
+        if stop:
+            break
     if report.rows == 0 and not report.fatal:
         report.add("no_rows", WARNING)
     if guesser:
@@ -379,20 +375,22 @@ def validate(data, fmt="CSV", schema_id="", max_rows=None, on_row=None, infer_ty
 
 
 def _validate_rows(report, lines, rows, width, checks, ids, max_rows):
-    """Row by row, in file order, so that the report lists problems as they come: (well-formed rows, stop)."""
-    good = []
+    """Row by row, in file order, so that the report lists problems as they come:
+    (lines and cells of the well-formed rows, whether to stop reading)."""
+    good_lines, good = [], []
     for line, cells in zip(lines, rows):
         report.rows += 1
         if max_rows and report.rows > max_rows:
             report.add("too_many_rows", limit=max_rows)
-            return good, True
+            return good_lines, good, True
         if len(cells) != width:
             report.add("ragged", row=line, found=len(cells), expected=width)
             continue
         for check in checks:
             check.row(report, line, cells[check.index].strip(), ids)
+        good_lines.append(line)
         good.append(cells)
-    return good, False
+    return good_lines, good, False
 
 
 _CLEAN = {  # kind → what a whole column of a chunk (stripped values, one a line) matches when none has a problem (base.check)
