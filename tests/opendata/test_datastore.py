@@ -44,16 +44,14 @@ def test_load_that_fails_midway_removes_its_rows_and_keeps_previous_version(make
     _ds, resource = make_dataset()
     good = _upload(resource, CSV)
     monkeypatch.setattr(datastore, "BATCH", 2)
-    from smartkoto.opendata import tabular
+    real_members = datastore.json_members
 
-    real_typed = tabular.typed
-
-    def typed(value, kind):
-        if value == "壊れた行":
+    def json_members(name, kind, cells):
+        if "壊れた行" in cells:
             raise RuntimeError("disk full")  # stands for any database failure after some batches were written
-        return real_typed(value, kind)
+        return real_members(name, kind, cells)
 
-    monkeypatch.setattr(tabular, "typed", typed)
+    monkeypatch.setattr(datastore, "json_members", json_members)
     bigger = CSV + "亀戸公園,公園,5,35.69,139.83\n" * 5 + "壊れた行,公園,1,35.6,139.8\n"
     failed = _upload(resource, bigger)
     resource.refresh_from_db()

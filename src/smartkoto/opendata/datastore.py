@@ -5,7 +5,11 @@ transaction, so readers see the previous version until the new one is complete. 
 are deleted; rows of the replaced version are deleted after the switch.
 """
 
+import functools
+import itertools
 import json
+import math
+import operator
 import unicodedata
 from dataclasses import dataclass
 
@@ -23,7 +27,7 @@ from . import tabular
 from .models import TABULAR_FORMATS, DatastoreRow, Resource, ResourceFile
 from .workflow import LOAD
 
-BATCH = 5000
+BATCH = tabular.CHUNK_ROWS  # rows written and committed together
 MAX_LIMIT = 32000
 DEFAULT_LIMIT = 100
 Q_WORDS_MAX = 32  # words in a free-text q (each is one condition)
@@ -44,26 +48,22 @@ def max_rows():
 
 
 def load(version: ResourceFile):
-    """Validate the version, load its rows if tabular, and make it live when everything succeeded."""
+    """Validate the version, load its rows if tabular, and make it live when everything succeeded.
+
+    The file is read twice, in chunks, never whole: first to validate it and infer the column types, then
+    to write the rows (a type is known only once every value of the column has been seen)."""
     resource = version.resource
     LOAD.apply(version, ResourceFile.Load.LOADING, by=SYSTEM)
     version.load_error = ""
     version.save(update_fields=["load_state", "load_error"])
-    with version.file.open("rb") as handle:
-        data = handle.read()
     tabular_format = resource.format.upper() in TABULAR_FORMATS
-    guesser = None
-    report = None
-    if tabular_format:
-        header, _rows = tabular.read_rows(data, resource.format, tabular.Report())
-        if header is not None:
-            guesser = tabular.TypeGuesser(header, version.schema_id)
-        report = tabular.validate(data, resource.format, version.schema_id, max_rows=max_rows(), on_row=guesser)
     if not tabular_format:
         LOAD.apply(version, ResourceFile.Load.NONE, by=SYSTEM)
         version.save(update_fields=["load_state"])
         _make_live(resource, version, fields=None)
         return version
+    source = _opener(version)
+    report = tabular.validate(source, resource.format, version.schema_id, max_rows=max_rows(), infer_types=True)
     version.report = report.as_dict()
     version.encoding = report.encoding
     version.rows_total = report.rows
@@ -73,10 +73,10 @@ def load(version: ResourceFile):
         return version
     version.save(update_fields=["report", "encoding", "rows_total"])
     header = report.columns
-    types = guesser.types()
+    types = report.types
     fields = [{"id": name, "type": kind} for name, kind in zip(header, types)]
     try:
-        _insert_rows(version, data, header, types)
+        _insert_rows(version, source, header, types)
     except Exception as exc:  # a failed load must leave the previous version live
         drop_indexes(version.pk)
         DatastoreRow.objects.filter(version=version).delete()
@@ -99,47 +99,103 @@ def fast_normalize(text):
     return "".join(folded.split())
 
 
-def _insert_rows(version, data, header, types):
-    """Insert rows in batches with the database's fast paths (COPY on PostgreSQL, executemany on
-    SQLite); each batch commits so staff see the progress, and the version is not live until the end."""
-    _header, rows = tabular.read_rows(data, version.resource.format, tabular.Report())
-    table = DatastoreRow._meta.db_table
-    postgres = connection.vendor == "postgresql"
-    batch = []
-    loaded = 0
-    number = 0
-    # Keys stay unescaped: on SQLite every lookup goes through column_expression's literal path.
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_SEPARATOR = "\ue000"  # private use: unchanged by NFKC and casefold, not whitespace, never composed with
+
+
+_KATAKANA = frozenset(map(chr, _KATAKANA_TO_HIRAGANA))
+
+
+def _to_hiragana(text):
+    # str.translate looks every character up in a dict; replacing only the katakana present is ~10× faster.
+    for katakana in _KATAKANA.intersection(text):
+        text = text.replace(katakana, chr(ord(katakana) - 0x60))
+    return text
+
+
+def search_keys(texts):
+    """fast_normalize of every text, normalising the chunk as one string (one C call per step, not per row)."""
+    joined = _SEPARATOR.join(texts)
+    if joined.count(_SEPARATOR) == len(texts) - 1:
+        parts = _to_hiragana(unicodedata.normalize("NFKC", joined).casefold()).split(_SEPARATOR)
+        if len(parts) == len(texts):
+            return list(map("".join, map(str.split, parts)))
+    return list(map(fast_normalize, texts))  # a text holds the separator itself
+
+
+def _opener(version):
+    """Opens the stored file anew for each pass (read in blocks: a large file never sits in memory whole)."""
+    storage, name = version.file.storage, version.file.name
+    return lambda: storage.open(name, "rb")
+
+
+_encode_string = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) writes for a str
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_without_commas = operator.methodcaller("replace", ",", "")
+
+
+def json_members(name, kind, cells):
+    """`"name":value` for each cell of one column (typed as tabular.typed does), "" for an empty cell.
+
+    A whole column goes through C-level maps; one with an empty or an unusual value goes value by value."""
+    key = _encode_string(name) + ":"
+    values = list(map(str.strip, cells))
+    if "" not in values:
+        if kind not in ("int", "numeric"):
+            return list(map(key.__add__, map(_encode_string, values)))
+        try:
+            if kind == "int":
+                return list(map(key.__add__, map(int.__repr__, map(int, map(_without_commas, values)))))
+            numbers = list(map(float, values))
+            if all(map(math.isfinite, numbers)):
+                return list(map(key.__add__, map(float.__repr__, numbers)))
+        except ValueError:
+            pass
     typed = tabular.typed
+    return [key + _dumps(value) if (value := typed(cell, kind)) is not None else "" for cell in cells]
 
-    def flush():
-        with transaction.atomic(), connection.cursor() as cursor:
-            if postgres:
-                with cursor.cursor.copy(f"COPY {table} (version_id, row_number, data, search_text) FROM STDIN") as copy:
-                    for row in batch:
-                        copy.write_row(row)
-            else:
-                cursor.executemany(f"INSERT INTO {table} (version_id, row_number, data, search_text) VALUES (%s, %s, %s, %s)", batch)
 
+def row_json(columns):
+    """One JSON object per row from its columns' members, in column order. Empty cells are left out, so the
+    column reads as SQL NULL (sorted last) on both databases. Keys stay unescaped: on SQLite every lookup
+    goes through column_expression's literal path."""
+    return list(map("{%s}".__mod__, map(",".join, map(functools.partial(filter, None), zip(*columns)))))
+
+
+def _insert_rows(version, source, header, types):
+    """Write the rows chunk by chunk with the database's fast path (COPY on PostgreSQL, executemany on SQLite).
+    Each chunk commits with the progress count, so staff see it move; the version is not live until the end."""
+    _header, chunks = tabular.read_chunks(source, version.resource.format, tabular.Report(), size=BATCH)
+    write = _copy_chunk if connection.vendor == "postgresql" else _executemany_chunk
     width = len(header)
-    pairs = list(zip(header, types))
-    for _line, cells in rows:
-        if len(cells) != width:
+    loaded = 0
+    for _lines, rows, texts in chunks:
+        if set(map(len, rows)) != {width}:
             raise ValueError("the file changed while it was loaded")
-        number += 1
-        # Empty cells are left out, so the column reads as SQL NULL (sorted last) on both databases.
-        values = {name: value for (name, kind), cell in zip(pairs, cells) if (value := typed(cell, kind)) is not None}
-        batch.append((version.pk, number, dumps(values), fast_normalize(" ".join(cells))))
-        if len(batch) >= BATCH:
-            flush()
-            loaded += len(batch)
-            batch = []
+        columns = [json_members(name, kind, list(map(operator.itemgetter(i), rows))) for i, (name, kind) in enumerate(zip(header, types))]
+        with transaction.atomic():
+            write(version.pk, loaded + 1, row_json(columns), search_keys(texts))
+            loaded += len(rows)
             ResourceFile.objects.filter(pk=version.pk).update(rows_loaded=loaded)
-    if batch:
-        flush()
-        loaded += len(batch)
     version.rows_loaded = loaded
     version.save(update_fields=["rows_loaded"])
+
+
+_TABLE = DatastoreRow._meta.db_table
+
+
+def _copy_chunk(version_id, first, data, search_text):
+    # COPY's text format: tabs between columns, a newline after each row, backslash escapes. The JSON has no raw
+    # control characters (the encoder escapes them) and the search text no whitespace, so only backslashes need it.
+    body = "".join(map("%d\t%d\t%s\t%s\n".__mod__, zip(itertools.repeat(version_id), itertools.count(first), data, search_text)))
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {_TABLE} (version_id, row_number, data, search_text) FROM STDIN") as copy:
+            copy.write(body.replace("\\", "\\\\"))
+
+
+def _executemany_chunk(version_id, first, data, search_text):
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {_TABLE} (version_id, row_number, data, search_text) VALUES (%s, %s, %s, %s)",
+                           zip(itertools.repeat(version_id), itertools.count(first), data, search_text))
 
 
 def _make_live(resource, version, fields):

@@ -5,12 +5,16 @@ Reading never guesses silently: a BOM means UTF-8; otherwise strict UTF-8, then 
 content are problems in the report, and a file with any of them is not loaded at all.
 """
 
+import codecs
 import csv
 import io
 import re
+import unicodedata
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import islice
+from operator import itemgetter
 
 from smartkoto.core import csvfile
 
@@ -21,6 +25,8 @@ ERROR, WARNING = "error", "warning"
 FATAL_CODES = {"binary", "encoding_unknown", "empty", "bad_quoting", "ragged", "duplicate_header", "too_many_rows", "xlsx_unreadable",
                "xlsx_too_large"}
 MB = 1024 * 1024
+CHUNK_ROWS = 20_000  # rows read, checked and written together (a chunk of a 1,000,000-row file is a few MB)
+BLOCK = 1 << 20
 
 
 def xlsx_max_rows():
@@ -98,6 +104,7 @@ class Report:
     issues: list = field(default_factory=list)
     counts: Counter = field(default_factory=Counter)
     severities: Counter = field(default_factory=Counter)
+    types: list = field(default_factory=list)  # datastore type per column, when validate was asked to infer them
 
     def add(self, code, severity=ERROR, row=None, column="", value="", **params):
         self.counts[code] += 1
@@ -134,6 +141,38 @@ def detect_encoding(data: bytes):
     return None, None
 
 
+def _opener(source):
+    """A function opening the file as a new binary stream each time: `source` is the bytes themselves or such
+    a function (a stored version is read from its file, in blocks, so a large file never sits in memory)."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return lambda: io.BytesIO(source)
+    return source
+
+
+def _stream_encoding(open_file, head):
+    """The same answer as detect_encoding, found by decoding the file block by block."""
+    candidates = ("utf-8-sig",) if head.startswith(b"\xef\xbb\xbf") else ("utf-8", "cp932")
+    for encoding in candidates:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with open_file() as handle:
+                while block := handle.read(BLOCK):
+                    decoder.decode(block)
+            decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _only_whitespace(open_file):
+    with open_file() as handle:
+        while block := handle.read(BLOCK):
+            if block.strip():
+                return False
+    return True
+
+
 def encoding_label(encoding):
     return {"utf-8-sig": "UTF-8 (BOM)", "utf-8": "UTF-8", "cp932": "Shift_JIS", "xlsx": "XLSX"}.get(encoding, encoding or "?")
 
@@ -148,49 +187,85 @@ def _looks_binary(data: bytes):
     return control > len(head) * 0.01
 
 
-def read_rows(data: bytes, fmt="CSV", report=None, max_rows=None):
-    """Yield (header, iterator of (line_number, cells)) or record fatal problems in `report`.
+def read_rows(data, fmt="CSV", report=None, max_rows=None):
+    """(header, iterator of (line_number, cells)); on a fatal problem (recorded in `report`) header is None."""
+    header, chunks = read_chunks(data, fmt, report)
+    return header, ((line, cells) for lines, rows, _texts in chunks for line, cells in zip(lines, rows))
 
-    Returns (header, rows_iterator). On a fatal problem, header is None.
+
+def read_chunks(data, fmt="CSV", report=None, size=None):
+    """(header, iterator of chunks) or (None, empty iterator) after recording a fatal problem in `report`.
+
+    `data` is the file's bytes or a function opening it (see _opener). A chunk is (line numbers, rows of
+    cells, each row's cells joined by a space) for up to `size` non-blank rows; line numbers count records
+    from the header's 1, blank records included, as before chunks existed.
     """
     report = report if report is not None else Report()
+    size = size or CHUNK_ROWS
     if fmt.upper() == "XLSX":
-        return _read_xlsx(data, report)
-    if not data.strip():
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            with data() as handle:
+                data = handle.read()  # XLSX is unzipped in memory anyway, and capped (xlsx_max_rows)
+        header, rows = _read_xlsx(data, report)
+        return header, _pair_chunks(rows, size)
+    open_file = _opener(data)
+    with open_file() as handle:
+        head = handle.read(200_000)
+    if not head.strip() and _only_whitespace(open_file):
         report.add("empty")
         return None, iter(())
-    if _looks_binary(data):
+    if _looks_binary(head):
         report.add("binary")
         return None, iter(())
-    encoding, text = detect_encoding(data)
+    encoding = _stream_encoding(open_file, head)
     if encoding is None:
-        report.add("encoding_unknown", guess=_guess(data))
+        report.add("encoding_unknown", guess=_guess(head))
         return None, iter(())
     report.encoding = encoding
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    handle = open_file()
+    text = io.TextIOWrapper(handle, encoding=encoding, newline="")
+    reader = csv.reader(text, strict=True)
     try:
         header = next(reader)
     except (csv.Error, StopIteration) as exc:
+        text.close()
         report.add("bad_quoting", row=1, detail=str(exc))
         return None, iter(())
-    header = [h.strip() for h in header]
+    return [h.strip() for h in header], _csv_chunks(reader, text, report, size)
 
-    def rows():
-        line = 1
+
+def _csv_chunks(reader, text, report, size):
+    line = 1
+    try:
         while True:
+            raw, error = [], None
             try:
-                cells = next(reader)
-            except StopIteration:
-                return
+                raw.extend(islice(reader, size))  # the rows before a quoting error stay in `raw`
             except csv.Error as exc:
-                report.add("bad_quoting", row=reader.line_num, detail=str(exc))
+                error = exc
+            if raw:
+                joined = list(map(" ".join, raw))
+                if all(map(str.strip, joined)):
+                    yield range(line + 1, line + 1 + len(raw)), raw, joined
+                else:  # blank records are skipped but keep their line numbers
+                    keep = [i for i, t in enumerate(joined) if t.strip()]
+                    if keep:
+                        yield [line + 1 + i for i in keep], [raw[i] for i in keep], [joined[i] for i in keep]
+                line += len(raw)
+            if error is not None:
+                report.add("bad_quoting", row=reader.line_num, detail=str(error))
                 return
-            line += 1
-            if not any(c.strip() for c in cells):
-                continue  # blank line
-            yield line, cells
+            if len(raw) < size:
+                return
+    finally:
+        text.close()
 
-    return header, rows()
+
+def _pair_chunks(pairs, size):
+    pairs = iter(pairs)
+    while batch := list(islice(pairs, size)):
+        rows = [cells for _line, cells in batch]
+        yield [line for line, _cells in batch], rows, list(map(" ".join, rows))
 
 
 def _guess(data):
@@ -243,15 +318,16 @@ def _read_xlsx(data, report):
     return header, rows()
 
 
-def validate(data: bytes, fmt="CSV", schema_id="", max_rows=None, on_row=None):
+def validate(data, fmt="CSV", schema_id="", max_rows=None, on_row=None, infer_types=False):
     """Read the whole file and check it against the layout. Returns a Report.
 
     Structural problems (ragged rows, broken quoting, unknown encoding, binary) are always checked;
     the layout's columns, required values and value formats when `schema_id` names a layout.
-    `on_row(line, cells)` is called for every well-formed row (type inference uses it).
+    `on_row(line, cells)` is called for every well-formed row; with `infer_types` the report's `types` are
+    the datastore types of the columns (TypeGuesser). `data` is the bytes or a function opening the file.
     """
     report = Report(schema=schema_id)
-    header, rows = read_rows(data, fmt, report)
+    header, chunks = read_chunks(data, fmt, report)
     if header is None:
         return report
     report.columns = header
@@ -271,37 +347,107 @@ def validate(data: bytes, fmt="CSV", schema_id="", max_rows=None, on_row=None):
         for index, name in enumerate(header):
             col = schema.column(name)
             if col:
-                checks.append((index, col))
+                checks.append(ColumnCheck(index, col))
     ids = {}
     width = len(header)
-    for line, cells in rows:
+    guesser = TypeGuesser(header, schema_id) if infer_types else None
+    for lines, rows, _texts in chunks:
+        fits = not max_rows or report.rows + len(rows) <= max_rows
+        new_ids = {}
+        if fits and set(map(len, rows)) == {width} and all(check.clean(rows, lines, ids, new_ids) for check in checks):
+            ids.update(new_ids)
+            report.rows += len(rows)  # the common case: a whole chunk without a problem, checked column by column
+            good_lines, good, stop = lines, rows, False
+        else:
+            good_lines, good, stop = _validate_rows(report, lines, rows, width, checks, ids, max_rows)
+        if guesser and good:
+            guesser.observe(good)
+        if on_row:
+            for line, cells in zip(good_lines, good):
+                on_row(line, cells)
+        if stop:
+            break
+    if report.rows == 0 and not report.fatal:
+        report.add("no_rows", WARNING)
+    if guesser:
+        report.types = guesser.types()
+    return report
+
+
+def _validate_rows(report, lines, rows, width, checks, ids, max_rows):
+    """Row by row, in file order, so that the report lists problems as they come:
+    (lines and cells of the well-formed rows, whether to stop reading)."""
+    good_lines, good = [], []
+    for line, cells in zip(lines, rows):
         report.rows += 1
         if max_rows and report.rows > max_rows:
             report.add("too_many_rows", limit=max_rows)
-            break
+            return good_lines, good, True
         if len(cells) != width:
             report.add("ragged", row=line, found=len(cells), expected=width)
             continue
-        for index, col in checks:
-            value = cells[index].strip()
-            if not value:
-                if col.required:
-                    report.add("required_empty", row=line, column=col.name)
-                continue
-            problem, params = base.check(col.type, value)
-            if problem:
-                severity = ERROR
-                report.add(problem, severity, row=line, column=col.name, value=value, **params)
-            if col.type == "id" and col.name in ("ID", "NO"):
-                if value in ids:
-                    report.add("duplicate_id", row=line, column=col.name, value=value, other=ids[value])
-                else:
-                    ids[value] = line
-        if on_row:
-            on_row(line, cells)
-    if report.rows == 0 and not report.fatal:
-        report.add("no_rows", WARNING)
-    return report
+        for check in checks:
+            check.row(report, line, cells[check.index].strip(), ids)
+        good_lines.append(line)
+        good.append(cells)
+    return good_lines, good, False
+
+
+_CLEAN = {  # kind → what a whole column of a chunk (stripped values, one a line) matches when none has a problem (base.check)
+    "id": re.compile(r"(?:[0-9A-Za-z_\-]*\n)*"),
+    "int": re.compile(r"(?:(?:-?\d+)?\n)*"),
+    "postal": re.compile(r"(?:(?:\d{3}-?\d{4})?\n)*"),
+}
+_FOLDED = {"int", "postal"}  # kinds that base.check reads in NFKC form: the pattern applies to NFKC-normal text only
+_UNCHECKED = {"text"}  # base.check finds nothing to say about these
+
+
+class ColumnCheck:
+    """One layout column's check, prepared once: `clean` answers for a whole chunk at C speed when it can,
+    `row` checks one value exactly as base.check does (and gives the report's messages)."""
+
+    def __init__(self, index, col):
+        self.index, self.col, self.kind, self.required = index, col, col.type, col.required
+        self.unique = col.type == "id" and col.name in ("ID", "NO")
+        self.values = itemgetter(index)
+        self.pattern = _CLEAN.get(col.type)
+
+    def clean(self, rows, lines, ids, new_ids):
+        """True when no value of this column in the chunk has a problem; the chunk's unique ids are added to
+        `new_ids` (remembered by the caller once every column is clean)."""
+        values = list(map(str.strip, map(self.values, rows)))
+        if self.required and "" in values:
+            return False
+        if self.pattern is not None:
+            joined = "\n".join(values) + "\n"
+            if joined.count("\n") != len(values) or not self.pattern.fullmatch(joined):
+                return False
+            if self.kind in _FOLDED and not unicodedata.is_normalized("NFKC", joined):
+                return False
+        elif self.kind not in _UNCHECKED and any(base.check(self.kind, value)[0] for value in values if value):
+            return False
+        if self.unique:
+            present = [(value, line) for value, line in zip(values, lines) if value]
+            fresh = {value for value, _line in present}
+            if len(fresh) != len(present) or not fresh.isdisjoint(ids) or not fresh.isdisjoint(new_ids):
+                return False
+            new_ids.update(present)
+        return True
+
+    def row(self, report, line, value, ids):
+        col = self.col
+        if not value:
+            if self.required:
+                report.add("required_empty", row=line, column=col.name)
+            return
+        problem, params = base.check(self.kind, value)
+        if problem:
+            report.add(problem, ERROR, row=line, column=col.name, value=value, **params)
+        if self.unique:
+            if value in ids:
+                report.add("duplicate_id", row=line, column=col.name, value=value, other=ids[value])
+            else:
+                ids[value] = line
 
 
 # -- output ---------------------------------------------------------------------------------------------
@@ -390,6 +536,10 @@ def convert_to_current(data: bytes, fmt="CSV", schema_id=""):
 # -- datastore typing -------------------------------------------------------------------------------------
 _INT = re.compile(r"^-?(0|[1-9]\d{0,14})$")
 _NUM = re.compile(r"^-?(0|[1-9]\d*)(\.\d+)?$")
+# The same tests for a whole column of a chunk, one value (or an empty one) per line, surrounding spaces allowed.
+# Written so that each line can match in one way only (no runaway backtracking on a long column).
+_INT_LINES = re.compile(r"(?:[^\S\n]*(?:-?(?:0|[1-9]\d{0,14})[^\S\n]*)?\n)*")
+_NUM_LINES = re.compile(r"(?:[^\S\n]*(?:-?(?:0|[1-9]\d*)(?:\.\d+)?[^\S\n]*)?\n)*")
 
 
 class TypeGuesser:
@@ -403,16 +553,38 @@ class TypeGuesser:
 
     def __call__(self, _line, cells):
         for i, cell in enumerate(cells):
-            if self.fixed[i] is not None or self.kinds[i] == "text":
+            if self.fixed[i] is None:
+                self._cell(i, cell)
+
+    def observe(self, rows):
+        """The same as calling it for every row of a chunk (rows of equal width), a column at a time."""
+        for i, fixed in enumerate(self.fixed):
+            if fixed is not None or self.kinds[i] == "text":
                 continue
-            value = cell.strip()
-            if not value:
+            column = list(map(itemgetter(i), rows))
+            joined = "\n".join(column) + "\n"
+            if joined.count("\n") != len(column):  # a value with a line break in it: value by value
+                for cell in column:
+                    self._cell(i, cell)
+                continue
+            if joined.isspace():
                 continue
             self.seen[i] = True
-            if self.kinds[i] == "int" and not _INT.match(value):
-                self.kinds[i] = "numeric" if _NUM.match(value) else "text"
-            elif self.kinds[i] == "numeric" and not _NUM.match(value):
-                self.kinds[i] = "text"
+            if self.kinds[i] == "int" and _INT_LINES.fullmatch(joined):
+                continue
+            self.kinds[i] = "numeric" if _NUM_LINES.fullmatch(joined) else "text"
+
+    def _cell(self, i, cell):
+        if self.kinds[i] == "text":
+            return
+        value = cell.strip()
+        if not value:
+            return
+        self.seen[i] = True
+        if self.kinds[i] == "int" and not _INT.match(value):
+            self.kinds[i] = "numeric" if _NUM.match(value) else "text"
+        elif self.kinds[i] == "numeric" and not _NUM.match(value):
+            self.kinds[i] = "text"
 
     def types(self):
         out = []
