@@ -1,10 +1,9 @@
-"""Run `smartkoto serve` (waitress, the production server) in a subprocess against the test database.
+"""Run `smartkoto serve` (gunicorn, the production server) in a subprocess against the test database.
 
 Used by the surge test: real HTTP, real parallel clients, 127.0.0.1 only.
 """
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -14,11 +13,7 @@ import urllib.request
 from django.conf import settings
 from django.db import connection
 
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.processes import free_port  # noqa: F401  (tests.crash_server imports it from here)
 
 
 def database_url():

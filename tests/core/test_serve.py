@@ -4,7 +4,6 @@ used again at once."""
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,35 +12,9 @@ import urllib.request
 import pytest
 
 from smartkoto.core import webserver
+from tests.processes import alive, children, free_port
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="gunicorn and /proc: Linux")
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def children(pid):
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as handle:
-                    if int(handle.read().rsplit(")", 1)[1].split()[1]) == pid:
-                        found.append(int(entry))
-            except (OSError, IndexError, ValueError):
-                continue
-    return found
-
-
-def alive(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as handle:
-            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 def _echo_forwarded(environ, start_response):
