@@ -81,13 +81,33 @@ class Process:
         self.log.close()
 
 
-def code_env(src, data_dir, database_url):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SMARTKOTO_", "DJANGO_", "DATABASE_URL"))}
+def code_env(src, data_dir, database_url, redis_url=None):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SMARTKOTO_", "DJANGO_", "DATABASE_URL", "REDIS_URL"))}
     env.update({"PYTHONPATH": os.pathsep.join([str(src), str(HERE / "floor")]), "SMARTKOTO_DATA_DIR": data_dir,
                 "SMARTKOTO_LOG_LEVEL": "WARNING"})
     if database_url:
         env["DATABASE_URL"] = database_url
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     return env
+
+
+def scale_redis(choice):
+    """The Redis of the scale setup (PostgreSQL + Redis) for the PostgreSQL run: the URL given, or with "auto"
+    redis://127.0.0.1:6379/15 when something answers there (emptied first), else none."""
+    if choice == "none":
+        return None
+    url = "redis://127.0.0.1:6379/15" if choice == "auto" else choice
+    try:
+        import redis
+
+        client = redis.Redis.from_url(url, socket_connect_timeout=1)
+        client.flushdb()
+    except Exception:  # noqa: BLE001 - no Redis here: the embedded-style PostgreSQL run (cache in the database)
+        if choice != "auto":
+            raise
+        return None
+    return url
 
 
 def create_postgres_database():
@@ -109,7 +129,7 @@ def drop_postgres_database(name):
 def measure_database(db, args, src, has_workers):
     data_dir = tempfile.mkdtemp(prefix=f"sk-bench-{db}-")
     pg_name, database_url = create_postgres_database() if db == "postgres" else (None, None)
-    env = code_env(src, data_dir, database_url)
+    env = code_env(src, data_dir, database_url, args.redis_url if db == "postgres" else None)
     servers = []
     try:
         log(f"[{db}] demo data ...")
@@ -173,7 +193,7 @@ def _queries(counts):
 
 
 def table(result, args, server_text):
-    db_name = {"sqlite": "SQLite", "postgres": "PostgreSQL"}[result["db"]]
+    db_name = {"sqlite": "SQLite", "postgres": "PostgreSQL + Redis" if args.redis_url else "PostgreSQL"}[result["db"]]
     lines = [f"**{db_name}** — floor {result['floor']:,.0f} req/s; {server_text}; {result['tool']} "
              f"-t2 -c{args.connections}, {args.seconds:g} s per row",
              "",
@@ -220,6 +240,8 @@ def main():
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--redis", default="auto",
+                        help="Redis for the PostgreSQL run (the scale setup): auto (127.0.0.1:6379/15 when it answers), a URL, or none")
     parser.add_argument("--rss-requests", type=int, default=10_000)
     parser.add_argument("--rss-seconds", type=float, default=300, help="time cap for the mixed requests")
     parser.add_argument("--src", default=str(ROOT / "src"), help="the code to measure (a checkout's src folder)")
@@ -237,6 +259,7 @@ def main():
     # stopped with SIGTERM: still stop the servers and drop the PostgreSQL database (the `finally` blocks)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     ensure_wrk()
+    args.redis_url = scale_redis(args.redis)
     started = time.monotonic()
     sections = []
     for db in (["sqlite", "postgres"] if args.db == "both" else [args.db]):
