@@ -28,6 +28,7 @@ def prepare(server, count):
     import django
 
     django.setup()
+    from smartkoto.core.actor import Actor
     from smartkoto.identity.models import ServiceAccount
     from smartkoto.payments import services
     from smartkoto.payments.models import SimWebhook
@@ -35,11 +36,12 @@ def prepare(server, count):
 
     _account, token = ServiceAccount.issue(f"bench-{uuid.uuid4().hex[:6]}", ["payments:write", "payments:read"])
     bodies = []
+    actor = Actor.system("bench")
     for n in range(count):
-        payment = services.request_payment(payer=None, reference=f"BENCH-W-{n}", amount_yen=300, description={"ja": "ベンチ"},
+        payment = services.request_payment(actor=actor, payer=None, reference=f"BENCH-W-{n}", amount_yen=300, description={"ja": "ベンチ"},
                                            fee_code="juminhyo-copy", department_code="kumin", return_url="/payments/",
                                            idempotency_key=f"bench-w-{uuid.uuid4().hex}")
-        services.start(payment)
+        services.start(payment, actor=actor)
         payment.refresh_from_db()
         simulated.submit_card(payment.provider_ref, simulated.CARD_SUCCESS)
         bodies.append(SimWebhook.objects.filter(intent_id=payment.provider_ref).latest("created_at").body.encode())
