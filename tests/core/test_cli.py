@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from tests.processes import alive, children, free_port
+from tests.processes import alive, children, clean_env, free_port, wait_until_serving
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc"), reason="needs /proc to find the worker process")
@@ -49,22 +49,11 @@ def test_run_serves_and_sigterm_stops_the_worker_too(tmp_path):
 
 # -- queues, and a `run` killed with SIGKILL --------------------------------------------------------------
 def _env(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SMARTKOTO_", "DJANGO_", "DATABASE_URL"))}
-    env.update({"SMARTKOTO_DATA_DIR": str(tmp_path), "SMARTKOTO_LOG_LEVEL": "WARNING"})
-    return env
+    return clean_env(tmp_path)
 
 
-def _wait_until_serving(run, port, timeout=180):
-    deadline = time.time() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
-                assert response.status == 200
-                return
-        except OSError:
-            assert run.poll() is None, run.stdout.read()
-            assert time.time() < deadline, f"smartkoto run did not answer within {timeout} s"
-            time.sleep(0.5)
+def _wait_until_serving(run, port):
+    wait_until_serving(run, port, 180, "smartkoto run")
 
 
 def _workers_of(data_dir):

@@ -7,12 +7,11 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 
 import pytest
 
 from smartkoto.core import webserver
-from tests.processes import alive, children, free_port
+from tests.processes import alive, children, clean_env, free_port, wait_until_serving
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="gunicorn and /proc: Linux")
 
@@ -33,9 +32,7 @@ def test_forwarded_headers_reach_the_application_only_from_a_trusted_proxy(peer,
 
 
 def _env(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SMARTKOTO_", "DJANGO_", "DATABASE_URL"))}
-    env.update({"SMARTKOTO_DATA_DIR": str(tmp_path), "SMARTKOTO_LOG_LEVEL": "WARNING"})
-    return env
+    return clean_env(tmp_path)
 
 
 def _serve(tmp_path, port, *extra):
@@ -43,17 +40,8 @@ def _serve(tmp_path, port, *extra):
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def _wait_until_serving(server, port, timeout=120):
-    deadline = time.time() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
-                assert response.status == 200
-                return
-        except OSError:
-            assert server.poll() is None, server.stdout.read()
-            assert time.time() < deadline, f"smartkoto serve did not answer within {timeout} s"
-            time.sleep(0.3)
+def _wait_until_serving(server, port):
+    wait_until_serving(server, port, 120, "smartkoto serve")
 
 
 def _wait_until_gone(pids, what, timeout=15):
